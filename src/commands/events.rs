@@ -1,0 +1,93 @@
+//! `keyctl events ...`
+
+use super::Ctx;
+use anyhow::Result;
+use keyctl::cli::{EventsArgs, EventsCommand, Format};
+use keyctl::duration::parse_since;
+use keyctl::error::usage;
+use keyctl::{Anchor, Event, EventFilter, TopRow, now};
+use serde_json::json;
+
+pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
+    let now = now();
+    let since = |t: &Option<String>| {
+        t.as_deref()
+            .map(|t| parse_since(t, now).map_err(usage))
+            .transpose()
+    };
+    match args.command {
+        None => {
+            let f = args.filters;
+            let filter = EventFilter {
+                key_id: f.key_id,
+                actor: f.actor,
+                kind: f.kind,
+                since: since(&f.since)?,
+                until: since(&f.until)?,
+                limit: f.limit,
+            };
+            let (mut tenant, op) = ctx.session("events")?;
+            let mut out = ctx.output();
+            let mut listing = out.listing::<Event>()?;
+            tenant.events(&op, &filter, |e| listing.push(&e))?;
+            listing.finish()?;
+            out.finish()?;
+        }
+        Some(EventsCommand::Show { id }) => {
+            let (mut tenant, op) = ctx.session("events show")?;
+            let event = tenant.event(&op, id)?;
+            let mut out = ctx.output();
+            out.record(&event)?;
+            out.finish()?;
+        }
+        Some(EventsCommand::Head) => {
+            let (mut tenant, op) = ctx.session("events head")?;
+            let head = tenant.events_head(&op)?;
+            let mut out = ctx.output();
+            if out.format == Format::Json && !out.quiet {
+                out.json(&json!({"id": head.id, "hash": head.hash, "anchor": format!("{}:{}", head.id, head.hash)}))?;
+            } else {
+                out.line(&format!("{}:{}", head.id, head.hash))?;
+            }
+            out.finish()?;
+        }
+        Some(EventsCommand::Verify { anchor }) => {
+            let anchor: Option<Anchor> = anchor.map(|a| a.parse().map_err(usage)).transpose()?;
+            let (mut tenant, op) = ctx.session("events verify")?;
+            let report = tenant.verify_events(&op, anchor.as_ref())?;
+            let head = report.head.map(|h| format!("{}:{}", h.id, h.hash));
+            let mut out = ctx.output();
+            if out.format == Format::Json && !out.quiet {
+                out.json(&json!({"ok": true, "events": report.events, "head": head, "anchored": report.anchored}))?;
+            } else if !out.quiet {
+                out.line(&format!(
+                    "ok: {} events, chain intact{}; head {}",
+                    report.events,
+                    if report.anchored {
+                        ", passes through the anchor"
+                    } else {
+                        ""
+                    },
+                    head.unwrap_or_else(|| "(empty)".into())
+                ))?;
+            }
+            out.finish()?;
+        }
+        Some(EventsCommand::Top {
+            since: window,
+            limit,
+        }) => {
+            let from = since(&window)?.unwrap_or(now - 86_400);
+            let (mut tenant, op) = ctx.session("events top")?;
+            let rows = tenant.top_keys(&op, from, limit)?;
+            let mut out = ctx.output();
+            let mut listing = out.listing::<TopRow>()?;
+            for r in &rows {
+                listing.push(r)?;
+            }
+            listing.finish()?;
+            out.finish()?;
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,15 @@
+//! `keyctl init --admin NAME`
+
+use super::Ctx;
+use anyhow::Result;
+use keyctl::Tenant;
+
+pub fn run(ctx: &Ctx, admin: &str) -> Result<u8> {
+    let path = ctx.db_path()?;
+    Tenant::create(&path, admin, &ctx.operator_name())?;
+    eprintln!(
+        "created tenant {} with tenant admin '{admin}'; API keys are disabled until `keyctl settings enable`",
+        path.display()
+    );
+    Ok(0)
+}

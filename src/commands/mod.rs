@@ -1,0 +1,109 @@
+//! One module per command family: turn arguments into library calls and render.
+
+mod completions;
+mod events;
+mod init;
+mod keys;
+mod settings;
+mod users;
+
+use crate::output::Output;
+use anyhow::{Context, Result};
+use keyctl::Tenant;
+use keyctl::cli::{Cli, Command, Global};
+use keyctl::error::usage;
+use keyctl::model::Operator;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// What every command needs: the global flags.
+pub struct Ctx {
+    pub global: Global,
+}
+
+impl Ctx {
+    /// The tenant database: `--db`, `KEYCTL_DB`, else the platform data directory.
+    pub fn db_path(&self) -> Result<PathBuf> {
+        if let Some(p) = &self.global.db {
+            return Ok(p.clone());
+        }
+        let dirs = directories::ProjectDirs::from("", "", "keyctl")
+            .context("cannot find a home directory for the default database; use --db PATH")?;
+        Ok(dirs.data_dir().join("keyctl.db"))
+    }
+
+    /// The operator's name: `--as`, `KEYCTL_USER`, else the OS login name.
+    pub fn operator_name(&self) -> String {
+        self.global.operator.clone().unwrap_or_else(login_name)
+    }
+
+    /// Opens the tenant and resolves the operator (refusing an unknown one).
+    pub fn session(&self, command: &str) -> Result<(Tenant, Operator)> {
+        let mut tenant = Tenant::open(&self.db_path()?)?;
+        let op = tenant.operator(&self.operator_name(), command)?;
+        Ok((tenant, op))
+    }
+
+    /// Stdout in the chosen format.
+    pub fn output(&self) -> Output {
+        Output::new(self.global.format, self.global.quiet)
+    }
+}
+
+/// The name of the user running this process.
+fn login_name() -> String {
+    // SAFETY: getpwuid returns a pointer into static storage or null; we copy the name
+    // out at once and this program has no other threads calling it.
+    unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        if !pw.is_null() && !(*pw).pw_name.is_null() {
+            if let Ok(name) = std::ffi::CStr::from_ptr((*pw).pw_name).to_str() {
+                return name.to_owned();
+            }
+        }
+    }
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_default()
+}
+
+/// Whether a person can answer a prompt: stdin and stderr are terminals.
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Asks before a destructive action; off a terminal, `--yes` is required.
+pub fn confirm(question: &str, yes: bool) -> Result<()> {
+    if yes {
+        return Ok(());
+    }
+    if !interactive() {
+        return Err(usage(
+            "refusing a destructive action without --yes when not on a terminal; nothing changed",
+        ));
+    }
+    let answer = dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact()
+        .context("reading the answer")?;
+    if answer {
+        Ok(())
+    } else {
+        Err(usage("not confirmed; nothing changed"))
+    }
+}
+
+/// Runs the parsed command; returns the exit status for results that are not errors.
+pub fn run(cli: Cli) -> Result<u8> {
+    let ctx = Ctx { global: cli.global };
+    match cli.command {
+        Command::Init { admin } => init::run(&ctx, &admin),
+        Command::Users(cmd) => users::run(&ctx, cmd),
+        Command::Settings { command } => settings::run(&ctx, command),
+        Command::Keys(cmd) => keys::run(&ctx, cmd),
+        Command::Revoke(args) => keys::revoke(&ctx, args),
+        Command::Events(args) => events::run(&ctx, args),
+        Command::Completions { shell } => completions::run(shell),
+    }
+}

@@ -1,0 +1,68 @@
+//! `keyctl settings ...`
+
+use super::{Ctx, confirm};
+use anyhow::Result;
+use keyctl::cli::{SetCommand, SettingsCommand};
+use keyctl::error::usage;
+use keyctl::{Change, SettingChange, duration};
+
+pub fn run(ctx: &Ctx, cmd: Option<SettingsCommand>) -> Result<u8> {
+    let change = match cmd {
+        None | Some(SettingsCommand::Show) => None,
+        Some(SettingsCommand::Enable) => Some(SettingChange::Enabled(true)),
+        Some(SettingsCommand::Disable { yes }) => {
+            let (mut tenant, op) = ctx.session("settings")?;
+            // Ask only when the change is allowed and would happen.
+            let allowed =
+                keyctl::policy::allow(&op, keyctl::policy::Action::ChangeSettings).is_ok();
+            if allowed && tenant.settings(&op)?.enabled {
+                confirm(
+                    "Disable API keys? Every key stops verifying until enabled again.",
+                    yes,
+                )?;
+            }
+            return apply(&mut tenant, &op, SettingChange::Enabled(false));
+        }
+        Some(SettingsCommand::Set(SetCommand::MaxExpiry { duration })) => Some(
+            SettingChange::MaxExpiry(duration::parse(&duration).map_err(usage)?),
+        ),
+        Some(SettingsCommand::Set(SetCommand::MaxKeysPerUser { count })) => {
+            let n: u32 = count.trim().parse().map_err(|_| {
+                usage(format!(
+                    "max-keys-per-user must be a whole number 1-1000, not '{}'",
+                    count.escape_debug()
+                ))
+            })?;
+            Some(SettingChange::MaxKeysPerUser(n).check()?)
+        }
+    };
+    let (mut tenant, op) = ctx.session("settings")?;
+    match change {
+        Some(change) => apply(&mut tenant, &op, change),
+        None => {
+            let settings = tenant.settings(&op)?;
+            let mut out = ctx.output();
+            out.record(&settings)?;
+            out.finish()?;
+            Ok(0)
+        }
+    }
+}
+
+fn apply(tenant: &mut keyctl::Tenant, op: &keyctl::User, change: SettingChange) -> Result<u8> {
+    let result = tenant.change_setting(op, change)?;
+    let what = match change {
+        SettingChange::Enabled(true) => "API keys enabled".to_owned(),
+        SettingChange::Enabled(false) => "API keys disabled".to_owned(),
+        SettingChange::MaxExpiry(d) => {
+            format!("max-expiry set to {d} (existing keys keep their expiry)")
+        }
+        SettingChange::MaxKeysPerUser(n) => format!("max-keys-per-user set to {n}"),
+    };
+    if result == Change::Done {
+        eprintln!("{what}");
+    } else {
+        eprintln!("unchanged: {what} already");
+    }
+    Ok(0)
+}

@@ -1,0 +1,92 @@
+//! Typed failures that carry keyctl's documented exit code up to `main`.
+
+use std::fmt;
+
+/// The exit codes of SPEC §5; stable, documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// Runtime failure: I/O, corrupt or foreign database, newer schema.
+    Runtime = 1,
+    /// Bad flag, argument or value; destructive action without `--yes` off a terminal.
+    Usage = 2,
+    /// Key, user or event not found.
+    NotFound = 3,
+    /// Unknown operator, missing role or licence, not the owner.
+    Denied = 4,
+    /// Refused by policy or state.
+    Refused = 5,
+    /// A bulk run where some items succeeded and some failed.
+    Partial = 6,
+}
+
+impl Code {
+    /// The process exit status for this code.
+    pub fn status(self) -> u8 {
+        self as u8
+    }
+}
+
+/// An error whose exit code is known; anything else maps to [`Code::Runtime`].
+#[derive(Debug)]
+pub struct Failure {
+    /// The exit code the process ends with.
+    pub code: Code,
+    /// A one-line message for the user; never contains a secret.
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// Builds an [`anyhow::Error`] carrying `code`.
+pub fn fail(code: Code, message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Failure {
+        code,
+        message: message.into(),
+    })
+}
+
+/// A usage error (exit 2).
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    fail(Code::Usage, message)
+}
+
+/// A not-found error (exit 3).
+pub fn not_found(message: impl Into<String>) -> anyhow::Error {
+    fail(Code::NotFound, message)
+}
+
+/// A permission error (exit 4).
+pub fn denied(message: impl Into<String>) -> anyhow::Error {
+    fail(Code::Denied, message)
+}
+
+/// A refusal by policy or state (exit 5).
+pub fn refused(message: impl Into<String>) -> anyhow::Error {
+    fail(Code::Refused, message)
+}
+
+/// The exit code of an error: the first [`Failure`] in its chain, else runtime.
+pub fn code_of(err: &anyhow::Error) -> Code {
+    err.chain()
+        .find_map(|e| e.downcast_ref::<Failure>())
+        .map_or(Code::Runtime, |f| f.code)
+}
+
+/// Whether the error is a closed pipe on output, which ends a command quietly.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<csv::Error>().is_some_and(|c| {
+                matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+            })
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}

@@ -1,0 +1,146 @@
+//! Reading and checking the audit log (tenant admins only).
+
+use crate::error::{Code, fail, not_found, usage};
+use crate::model::{Event, Operator};
+use crate::policy::Action;
+use crate::store::{self, events::Filter, events::TopRow};
+use crate::tenant::Tenant;
+use anyhow::Result;
+
+/// A point the chain must pass through: an event ID and its hash, kept elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The event ID.
+    pub id: i64,
+    /// Its hash, 64 lower-case hex digits.
+    pub hash: String,
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = String;
+
+    /// Parses `ID:HASH` as printed by `keyctl events head`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "invalid anchor '{}': expected ID:HASH as printed by `keyctl events head`",
+                s.escape_debug()
+            )
+        };
+        let (id, hash) = s.trim().split_once(':').ok_or_else(bad)?;
+        let id: i64 = id.parse().map_err(|_| bad())?;
+        let hash = hash.to_ascii_lowercase();
+        if id < 1 || store::events::unhex(&hash).is_none() {
+            return Err(bad());
+        }
+        Ok(Anchor { id, hash })
+    }
+}
+
+/// What `events verify` found on an intact chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// How many events were checked.
+    pub events: u64,
+    /// The newest event's ID and hash.
+    pub head: Option<Anchor>,
+    /// Whether an anchor was given and matched.
+    pub anchored: bool,
+}
+
+impl Tenant {
+    /// Streams the events matching `filter`, newest first.
+    pub fn events(
+        &mut self,
+        op: &Operator,
+        filter: &Filter,
+        each: impl FnMut(Event) -> Result<()>,
+    ) -> Result<()> {
+        if let Some(kind) = &filter.kind
+            && !crate::model::event_type::ALL.contains(&kind.as_str())
+        {
+            return Err(usage(format!(
+                "unknown event type '{}'; one of: {}",
+                kind.escape_debug(),
+                crate::model::event_type::ALL.join(", ")
+            )));
+        }
+        self.authorize(op, Action::ReadEvents)?;
+        self.read(|tx| store::events::list(tx, filter, each))
+    }
+
+    /// One event by ID.
+    pub fn event(&mut self, op: &Operator, id: i64) -> Result<Event> {
+        self.authorize(op, Action::ReadEvents)?;
+        self.read(|tx| store::events::get(tx, id))?
+            .ok_or_else(|| not_found(format!("no event with ID {id}")))
+    }
+
+    /// The newest event, to keep elsewhere as an anchor.
+    pub fn events_head(&mut self, op: &Operator) -> Result<Anchor> {
+        self.authorize(op, Action::ReadEvents)?;
+        self.read(|tx| store::events::head(tx))?
+            .map(|(id, hash)| Anchor { id, hash })
+            .ok_or_else(|| not_found("the events log is empty"))
+    }
+
+    /// Recomputes the whole hash chain; any edited, deleted or reordered event fails
+    /// (exit 1) naming the first bad ID, as does an anchor the chain does not pass.
+    pub fn verify_events(&mut self, op: &Operator, anchor: Option<&Anchor>) -> Result<ChainReport> {
+        self.authorize(op, Action::ReadEvents)?;
+        self.read(|tx| {
+            let mut prev = store::events::GENESIS;
+            let mut expected_id = 1;
+            let mut count = 0u64;
+            let mut anchor_seen = false;
+            let mut head = None;
+            store::events::for_each_in_order(tx, |e| {
+                if e.id != expected_id {
+                    return Err(broken(expected_id.min(e.id), "an event is missing or out of place"));
+                }
+                let hash = store::events::chain_hash(&prev, e.id, e.time, &e.kind, &e.actor, e.key_id.as_deref(), &e.details);
+                if store::events::hex(&hash) != e.hash {
+                    return Err(broken(e.id, "its content or position does not match its hash"));
+                }
+                if let Some(a) = anchor
+                    && a.id == e.id
+                {
+                    if a.hash != e.hash {
+                        return Err(fail(
+                            Code::Runtime,
+                            format!("event chain does not pass through the anchor: event {} has another hash; the log was rewritten", a.id),
+                        ));
+                    }
+                    anchor_seen = true;
+                }
+                prev = hash;
+                expected_id += 1;
+                count += 1;
+                head = Some(Anchor { id: e.id, hash: e.hash });
+                Ok(())
+            })?;
+            if let Some(a) = anchor
+                && !anchor_seen
+            {
+                return Err(fail(
+                    Code::Runtime,
+                    format!("event chain does not pass through the anchor: event {} is missing; the log was truncated or rewritten", a.id),
+                ));
+            }
+            Ok(ChainReport { events: count, head, anchored: anchor.is_some() })
+        })
+    }
+
+    /// Keys ranked by successful uses since `since` (tenant admins).
+    pub fn top_keys(&mut self, op: &Operator, since: i64, limit: u64) -> Result<Vec<TopRow>> {
+        self.authorize(op, Action::ReadEvents)?;
+        self.read(|tx| store::events::top(tx, since, limit))
+    }
+}
+
+fn broken(id: i64, why: &str) -> anyhow::Error {
+    fail(
+        Code::Runtime,
+        format!("event chain broken at event {id}: {why}"),
+    )
+}

@@ -1,0 +1,406 @@
+//! The key lifecycle: generate, list, show, rename, revoke, delete.
+
+use crate::duration::Duration;
+use crate::error::{Code, not_found, refused, usage};
+use crate::idlist::Requested;
+use crate::model::{Key, Operator, Status, event_type};
+use crate::policy::{self, Action, KeyAccess, Scope};
+use crate::store::{self, events::Appender, keys::Query};
+use crate::tenant::{Tenant, check_key_name, now, record_denial};
+use crate::token;
+use anyhow::Result;
+use serde_json::json;
+use std::fmt;
+
+/// When a new key expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    /// After the tenant's maximum expiry.
+    Default,
+    /// After this long.
+    In(Duration),
+    /// At this Unix time.
+    At(i64),
+}
+
+/// A freshly generated key with its secret, which exists only here.
+pub struct Generated {
+    /// The stored key.
+    pub key: Key,
+    /// The whole key, to show once.
+    pub secret: String,
+}
+
+impl fmt::Debug for Generated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Generated")
+            .field("key", &self.key)
+            .field("secret", &"<hidden>")
+            .finish()
+    }
+}
+
+/// The result for one ID of a bulk revoke or delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BulkResult {
+    /// Revoked now.
+    Revoked,
+    /// Was already revoked.
+    AlreadyRevoked,
+    /// Expired, so already unusable; left as it is.
+    Expired,
+    /// Deleted now.
+    Deleted,
+    /// No such key (or not visible to the operator).
+    NotFound,
+    /// Someone else's key.
+    NotYours,
+    /// Not a well-formed key ID.
+    InvalidId,
+    /// Dry run: would be revoked.
+    WouldRevoke,
+    /// Dry run: would be deleted.
+    WouldDelete,
+}
+
+impl BulkResult {
+    /// The result's words in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BulkResult::Revoked => "revoked",
+            BulkResult::AlreadyRevoked => "already revoked",
+            BulkResult::Expired => "expired",
+            BulkResult::Deleted => "deleted",
+            BulkResult::NotFound => "not found",
+            BulkResult::NotYours => "not yours",
+            BulkResult::InvalidId => "invalid id",
+            BulkResult::WouldRevoke => "would revoke",
+            BulkResult::WouldDelete => "would delete",
+        }
+    }
+
+    /// The exit code of this result alone, `None` for a success.
+    pub fn failure(self) -> Option<Code> {
+        match self {
+            BulkResult::NotFound => Some(Code::NotFound),
+            BulkResult::NotYours => Some(Code::Denied),
+            BulkResult::InvalidId => Some(Code::Usage),
+            _ => None,
+        }
+    }
+}
+
+/// One line of a bulk run's results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkOutcome {
+    /// The ID as given (shortened if it was not an ID).
+    pub id: String,
+    /// What happened to it.
+    pub result: BulkResult,
+}
+
+impl BulkOutcome {
+    /// The exit code of a whole run (SPEC §4): 0 when every key is now unusable, 6 when
+    /// some failed and some succeeded, else the failures' shared code (or 6).
+    pub fn exit_code(outcomes: &[BulkOutcome]) -> Option<Code> {
+        let failures: Vec<Code> = outcomes.iter().filter_map(|o| o.result.failure()).collect();
+        if failures.is_empty() {
+            None
+        } else if failures.len() < outcomes.len() {
+            Some(Code::Partial)
+        } else if failures.iter().all(|c| *c == failures[0]) {
+            Some(failures[0])
+        } else {
+            Some(Code::Partial)
+        }
+    }
+}
+
+fn key_not_found(id: &str) -> anyhow::Error {
+    not_found(format!("no key with ID {id}"))
+}
+
+fn check_id(id: &str) -> Result<()> {
+    if token::is_valid_id(id) {
+        Ok(())
+    } else {
+        Err(usage(format!(
+            "malformed key ID '{}': an ID is 16 characters of a-z and 0-9",
+            crate::tenant::shorten(id)
+        )))
+    }
+}
+
+impl Tenant {
+    /// Generates a key for `op` (a developer with a licence), within the tenant's
+    /// limits. The limit check and the insert are one `BEGIN IMMEDIATE` transaction.
+    pub fn generate_key(&mut self, op: &Operator, name: &str, expiry: Expiry) -> Result<Generated> {
+        check_key_name(name)?;
+        self.authorize(op, Action::GenerateKey)?;
+        let outcome = self.write(|tx| {
+            let now = now();
+            let settings = store::settings::get(tx)?;
+            let max = settings.max_expiry;
+            let refusal = |tx: &rusqlite::Transaction, reason: String| -> Result<Result<Generated>> {
+                record_denial(tx, &op.name, Action::GenerateKey.as_str(), &reason, None)?;
+                Ok(Err(refused(reason)))
+            };
+            if !settings.enabled {
+                return refusal(
+                    tx,
+                    "API keys are disabled for this tenant (a tenant admin can run `keyctl settings enable`)"
+                        .into(),
+                );
+            }
+            let expires = match expiry {
+                Expiry::Default => now + max.secs(),
+                Expiry::In(d) if d > max => {
+                    return refusal(tx, format!("expiry {d} is longer than the maximum of {max}"));
+                }
+                Expiry::In(d) => now + d.secs(),
+                Expiry::At(t) if t <= now => {
+                    return Ok(Err(usage(format!(
+                        "expiry {} is not in the future",
+                        crate::duration::rfc3339(t)
+                    ))));
+                }
+                Expiry::At(t) if t - now > max.secs() => {
+                    return refusal(
+                        tx,
+                        format!(
+                            "expiry {} is further away than the maximum of {max}",
+                            crate::duration::rfc3339(t)
+                        ),
+                    );
+                }
+                Expiry::At(t) => t,
+            };
+            let active = store::keys::count_active(tx, &op.name, now)?;
+            if active >= settings.max_keys_per_user {
+                return refusal(
+                    tx,
+                    format!(
+                        "key limit reached: {} has {active} active keys, the maximum is {} \
+                         (revoke or delete one first)",
+                        op.name, settings.max_keys_per_user
+                    ),
+                );
+            }
+            let new = token::generate()?;
+            store::keys::insert(tx, &new.id, &new.hash, name, &op.name, now, expires)?;
+            Appender::new(tx)?.append(
+                now,
+                event_type::KEY_GENERATED,
+                &op.name,
+                Some(&new.id),
+                &json!({"name": name, "expires": crate::duration::rfc3339(expires)}),
+            )?;
+            Ok(Ok(Generated {
+                key: Key {
+                    id: new.id,
+                    name: name.to_owned(),
+                    owner: op.name.clone(),
+                    status: Status::Active,
+                    created: now,
+                    updated: now,
+                    expires,
+                    last_used: None,
+                    uses: 0,
+                },
+                secret: new.secret,
+            }))
+        })?;
+        outcome
+    }
+
+    /// Streams the keys `op` may see that match `query` (developers: their own only).
+    pub fn list_keys(
+        &mut self,
+        op: &Operator,
+        mut query: Query,
+        each: impl FnMut(Key) -> Result<()>,
+    ) -> Result<()> {
+        if self.authorize(op, Action::ReadKeys)? == Scope::Own {
+            if query.owner.as_ref().is_some_and(|o| *o != op.name) {
+                // Someone else's keys are invisible, not forbidden: an empty list.
+                return Ok(());
+            }
+            query.owner = Some(op.name.clone());
+        }
+        self.read(|tx| store::keys::list(tx, &query, now(), each))
+    }
+
+    /// One key by ID.
+    pub fn show_key(&mut self, op: &Operator, id: &str) -> Result<Key> {
+        check_id(id)?;
+        let scope = self.authorize(op, Action::ReadKeys)?;
+        let key = self.read(|tx| store::keys::get(tx, id, now()))?;
+        match key {
+            Some(k)
+                if policy::key_access(op, Action::ReadKeys, scope, &k.owner)
+                    == KeyAccess::Allowed =>
+            {
+                Ok(k)
+            }
+            _ => Err(key_not_found(id)),
+        }
+    }
+
+    /// Renames one of `op`'s keys.
+    pub fn rename_key(&mut self, op: &Operator, id: &str, name: &str) -> Result<Key> {
+        check_id(id)?;
+        check_key_name(name)?;
+        let scope = self.authorize(op, Action::RenameKey)?;
+        self.write(|tx| {
+            let now = now();
+            let Some(key) = store::keys::get(tx, id, now)? else {
+                return Ok(Err(key_not_found(id)));
+            };
+            match policy::key_access(op, Action::RenameKey, scope, &key.owner) {
+                KeyAccess::Allowed => {}
+                KeyAccess::Hidden => return Ok(Err(key_not_found(id))),
+                KeyAccess::NotYours(reason) => {
+                    record_denial(tx, &op.name, Action::RenameKey.as_str(), &reason, Some(id))?;
+                    return Ok(Err(crate::error::denied(reason)));
+                }
+            }
+            store::keys::rename(tx, id, name, now)?;
+            Appender::new(tx)?.append(
+                now,
+                event_type::KEY_RENAMED,
+                &op.name,
+                Some(id),
+                &json!({"old": key.name, "new": name}),
+            )?;
+            Ok(Ok(Key {
+                name: name.to_owned(),
+                updated: now,
+                ..key
+            }))
+        })?
+    }
+
+    /// Checks that `op` may revoke at all, before any prompt.
+    pub fn may_revoke(&mut self, op: &Operator) -> Result<()> {
+        self.authorize(op, Action::RevokeKey).map(|_| ())
+    }
+
+    /// Checks that `op` may delete at all, before any prompt.
+    pub fn may_delete(&mut self, op: &Operator) -> Result<()> {
+        self.authorize(op, Action::DeleteKey).map(|_| ())
+    }
+
+    /// Revokes the active keys among `ids` (tenant admins), all in one transaction with
+    /// one event per revoked key. With `dry_run`, reports and changes nothing.
+    pub fn revoke_keys(
+        &mut self,
+        op: &Operator,
+        ids: &[Requested],
+        dry_run: bool,
+    ) -> Result<Vec<BulkOutcome>> {
+        self.authorize(op, Action::RevokeKey)?;
+        let run = |tx: &rusqlite::Transaction| -> Result<Vec<BulkOutcome>> {
+            let now = now();
+            let mut log = Appender::new(tx)?;
+            let mut out = Vec::with_capacity(ids.len());
+            for requested in ids {
+                let result = match requested {
+                    Requested::Invalid(_) => BulkResult::InvalidId,
+                    Requested::Id(id) => match store::keys::get(tx, id, now)? {
+                        None => BulkResult::NotFound,
+                        Some(k) => match k.status {
+                            Status::Revoked => BulkResult::AlreadyRevoked,
+                            Status::Expired => BulkResult::Expired,
+                            Status::Active if dry_run => BulkResult::WouldRevoke,
+                            Status::Active => {
+                                if store::keys::revoke(tx, id, now)? {
+                                    log.append(
+                                        now,
+                                        event_type::KEY_REVOKED,
+                                        &op.name,
+                                        Some(id),
+                                        &json!({"name": k.name, "owner": k.owner}),
+                                    )?;
+                                }
+                                BulkResult::Revoked
+                            }
+                        },
+                    },
+                };
+                out.push(BulkOutcome {
+                    id: requested.text().to_owned(),
+                    result,
+                });
+            }
+            Ok(out)
+        };
+        if dry_run {
+            self.read(run)
+        } else {
+            self.write(run)
+        }
+    }
+
+    /// Deletes `op`'s keys among `ids` (their owner, a developer), all in one
+    /// transaction. Others' keys are "not found" for developers and "not yours" (and
+    /// recorded as denied) for tenant admins.
+    pub fn delete_keys(
+        &mut self,
+        op: &Operator,
+        ids: &[Requested],
+        dry_run: bool,
+    ) -> Result<Vec<BulkOutcome>> {
+        let scope = self.authorize(op, Action::DeleteKey)?;
+        let run = |tx: &rusqlite::Transaction| -> Result<Vec<BulkOutcome>> {
+            let now = now();
+            let mut log = Appender::new(tx)?;
+            let mut out = Vec::with_capacity(ids.len());
+            for requested in ids {
+                let result = match requested {
+                    Requested::Invalid(_) => BulkResult::InvalidId,
+                    Requested::Id(id) => match store::keys::get(tx, id, now)? {
+                        None => BulkResult::NotFound,
+                        Some(k) => match policy::key_access(op, Action::DeleteKey, scope, &k.owner)
+                        {
+                            KeyAccess::Hidden => BulkResult::NotFound,
+                            KeyAccess::NotYours(reason) => {
+                                if !dry_run {
+                                    log.append(
+                                        now,
+                                        event_type::ACCESS_DENIED,
+                                        &op.name,
+                                        Some(id),
+                                        &json!({"action": Action::DeleteKey.as_str(), "reason": reason}),
+                                    )?;
+                                }
+                                BulkResult::NotYours
+                            }
+                            KeyAccess::Allowed if dry_run => BulkResult::WouldDelete,
+                            KeyAccess::Allowed => {
+                                store::keys::delete(tx, id)?;
+                                log.append(
+                                    now,
+                                    event_type::KEY_DELETED,
+                                    &op.name,
+                                    Some(id),
+                                    &json!({"name": k.name, "status": k.status.as_str()}),
+                                )?;
+                                BulkResult::Deleted
+                            }
+                        },
+                    },
+                };
+                out.push(BulkOutcome {
+                    id: requested.text().to_owned(),
+                    result,
+                });
+            }
+            Ok(out)
+        };
+        if dry_run {
+            self.read(run)
+        } else {
+            self.write(run)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The tenant's API-key settings.
+
+use crate::duration::Duration;
+use crate::error::usage;
+use crate::model::{Operator, Settings, event_type};
+use crate::policy::Action;
+use crate::store::{self, events::Appender};
+use crate::tenant::{Change, Tenant, now};
+use anyhow::Result;
+use serde_json::{Value, json};
+
+/// One change to the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingChange {
+    /// Turn API keys on or off for the tenant.
+    Enabled(bool),
+    /// Upper bound on new keys' lifetime.
+    MaxExpiry(Duration),
+    /// Most active keys per user (1–1000).
+    MaxKeysPerUser(u32),
+}
+
+impl SettingChange {
+    /// Checks the value's range.
+    pub fn check(self) -> Result<Self> {
+        if let SettingChange::MaxKeysPerUser(n) = self
+            && !(1..=1000).contains(&n)
+        {
+            return Err(usage(format!("max-keys-per-user must be 1-1000, not {n}")));
+        }
+        Ok(self)
+    }
+
+    fn apply(self, s: &mut Settings) -> (&'static str, Value, Value) {
+        match self {
+            SettingChange::Enabled(on) => {
+                let old = std::mem::replace(&mut s.enabled, on);
+                ("enabled", json!(old), json!(on))
+            }
+            SettingChange::MaxExpiry(d) => {
+                let old = std::mem::replace(&mut s.max_expiry, d);
+                ("max-expiry", json!(old.to_string()), json!(d.to_string()))
+            }
+            SettingChange::MaxKeysPerUser(n) => {
+                let old = std::mem::replace(&mut s.max_keys_per_user, n);
+                ("max-keys-per-user", json!(old), json!(n))
+            }
+        }
+    }
+}
+
+impl Tenant {
+    /// The tenant's settings (any registered user).
+    pub fn settings(&mut self, op: &Operator) -> Result<Settings> {
+        self.authorize(op, Action::ShowSettings)?;
+        self.read(|tx| store::settings::get(tx))
+    }
+
+    /// Changes one setting (tenant admins); affects only keys generated afterwards.
+    pub fn change_setting(&mut self, op: &Operator, change: SettingChange) -> Result<Change> {
+        let change = change.check()?;
+        self.authorize(op, Action::ChangeSettings)?;
+        self.write(|tx| {
+            let mut settings = store::settings::get(tx)?;
+            let (name, old, new) = change.apply(&mut settings);
+            if old == new {
+                return Ok(Change::Unchanged);
+            }
+            store::settings::put(tx, &settings)?;
+            Appender::new(tx)?.append(
+                now(),
+                event_type::SETTINGS_CHANGED,
+                &op.name,
+                None,
+                &json!({"setting": name, "old": old, "new": new}),
+            )?;
+            Ok(Change::Done)
+        })
+    }
+}

@@ -1,0 +1,247 @@
+//! SQL for the append-only, hash-chained `events` table.
+
+use crate::model::Event;
+use anyhow::Result;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use sha2::{Digest, Sha256};
+
+/// The hash "before" the first event.
+pub const GENESIS: [u8; 32] = [0; 32];
+
+/// Lower-case hex of a hash.
+pub fn hex(bytes: &[u8; 32]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Parses 64 hex digits.
+pub fn unhex(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 || !s.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// SHA-256 over the previous event's hash and this event's canonical content: a JSON
+/// array `[id, time, type, actor, key_id, details]`, with `details` exactly as stored.
+pub fn chain_hash(
+    prev: &[u8; 32],
+    id: i64,
+    time: i64,
+    kind: &str,
+    actor: &str,
+    key_id: Option<&str>,
+    details: &str,
+) -> [u8; 32] {
+    let json = |s: &str| serde_json::to_string(s).expect("strings serialise");
+    let key = key_id.map_or_else(|| "null".to_owned(), json);
+    let canonical = format!(
+        "[{id},{time},{},{},{key},{details}]",
+        json(kind),
+        json(actor)
+    );
+    let mut h = Sha256::new();
+    h.update(prev);
+    h.update(canonical.as_bytes());
+    h.finalize().into()
+}
+
+/// Appends events inside one transaction, carrying the chain from one to the next.
+pub struct Appender<'c> {
+    conn: &'c Connection,
+    last_id: i64,
+    last_hash: [u8; 32],
+}
+
+impl<'c> Appender<'c> {
+    /// Starts appending after the newest event (call inside a write transaction).
+    pub fn new(conn: &'c Connection) -> Result<Self> {
+        let (last_id, last_hash) = match head(conn)? {
+            Some((id, hash)) => (
+                id,
+                unhex(&hash).ok_or_else(|| {
+                    anyhow::anyhow!("event {id} has a malformed hash; run `keyctl events verify`")
+                })?,
+            ),
+            None => (0, GENESIS),
+        };
+        Ok(Appender {
+            conn,
+            last_id,
+            last_hash,
+        })
+    }
+
+    /// Appends one event and returns its ID.
+    pub fn append(
+        &mut self,
+        time: i64,
+        kind: &str,
+        actor: &str,
+        key_id: Option<&str>,
+        details: &serde_json::Value,
+    ) -> Result<i64> {
+        let id = self.last_id + 1;
+        let details = details.to_string();
+        let hash = chain_hash(&self.last_hash, id, time, kind, actor, key_id, &details);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO events (id, time, type, actor, key_id, details, hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![id, time, kind, actor, key_id, details, hex(&hash)])?;
+        self.last_id = id;
+        self.last_hash = hash;
+        Ok(id)
+    }
+}
+
+const COLUMNS: &str = "id, time, type, actor, key_id, details, hash";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
+    Ok(Event {
+        id: row.get(0)?,
+        time: row.get(1)?,
+        kind: row.get(2)?,
+        actor: row.get(3)?,
+        key_id: row.get(4)?,
+        details: row.get(5)?,
+        hash: row.get(6)?,
+    })
+}
+
+/// The newest event's ID and hash.
+pub fn head(conn: &Connection) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// One event by ID.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Event>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM events WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// Which events to list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only events about this key.
+    pub key_id: Option<String>,
+    /// Only events by this actor.
+    pub actor: Option<String>,
+    /// Only events of this type.
+    pub kind: Option<String>,
+    /// Only events at or after this time.
+    pub since: Option<i64>,
+    /// Only events before or at this time.
+    pub until: Option<i64>,
+    /// At most this many (the newest).
+    pub limit: Option<u64>,
+}
+
+/// Streams matching events, newest first, to `each`.
+pub fn list(
+    conn: &Connection,
+    f: &Filter,
+    mut each: impl FnMut(Event) -> Result<()>,
+) -> Result<()> {
+    let mut sql = format!("SELECT {COLUMNS} FROM events WHERE 1");
+    let mut args: Vec<Value> = Vec::new();
+    let mut add = |clause: &str, v: Value| {
+        args.push(v);
+        sql.push_str(&format!(" AND {clause} ?{}", args.len()));
+    };
+    if let Some(k) = &f.key_id {
+        add("key_id =", Value::Text(k.clone()));
+    }
+    if let Some(a) = &f.actor {
+        add("actor =", Value::Text(a.clone()));
+    }
+    if let Some(t) = &f.kind {
+        add("type =", Value::Text(t.clone()));
+    }
+    if let Some(s) = f.since {
+        add("time >=", Value::Integer(s));
+    }
+    if let Some(u) = f.until {
+        add("time <=", Value::Integer(u));
+    }
+    sql.push_str(" ORDER BY id DESC");
+    if let Some(l) = f.limit {
+        sql.push_str(&format!(" LIMIT {l}"));
+    }
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    while let Some(row) = rows.next()? {
+        each(from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// Streams every event in chain order (oldest first) to `each`.
+pub fn for_each_in_order(
+    conn: &Connection,
+    mut each: impl FnMut(Event) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM events ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        each(from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// One row of `events top`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopRow {
+    /// The key.
+    pub key_id: String,
+    /// Its name, if it still exists.
+    pub name: Option<String>,
+    /// Its owner, if it still exists.
+    pub owner: Option<String>,
+    /// Successful verifications in the window.
+    pub uses: i64,
+    /// Rejected attempts in the window.
+    pub rejected: i64,
+}
+
+/// Keys ranked by successful uses since `since`, then by rejections.
+pub fn top(conn: &Connection, since: i64, limit: u64) -> Result<Vec<TopRow>> {
+    let mut stmt = conn.prepare_cached(
+        "WITH counts AS ( \
+             SELECT key_id, \
+                    sum(type = 'api-key.used') AS uses, \
+                    sum(type = 'api-key.rejected') AS rejected \
+             FROM events \
+             WHERE type IN ('api-key.used', 'api-key.rejected') AND time >= ?1 \
+               AND key_id IS NOT NULL \
+             GROUP BY key_id) \
+         SELECT c.key_id, k.name, k.owner, c.uses, c.rejected \
+         FROM counts c LEFT JOIN keys k ON k.id = c.key_id \
+         ORDER BY c.uses DESC, c.rejected DESC, c.key_id \
+         LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![since, limit as i64], |r| {
+        Ok(TopRow {
+            key_id: r.get(0)?,
+            name: r.get(1)?,
+            owner: r.get(2)?,
+            uses: r.get(3)?,
+            rejected: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,286 @@
+//! SQL for the `keys` table and its search index.
+
+use crate::model::{Key, Status};
+use anyhow::Result;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+/// A column to sort listings by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    /// Key name.
+    Name,
+    /// Key ID.
+    Id,
+    /// Owner name.
+    Owner,
+    /// Creation time.
+    Created,
+    /// Last change.
+    Updated,
+    /// Expiry time.
+    Expires,
+    /// Derived status (active, expired, revoked).
+    Status,
+    /// Last successful verification.
+    LastUsed,
+    /// Number of uses.
+    Uses,
+}
+
+impl SortField {
+    fn sql(self) -> &'static str {
+        match self {
+            SortField::Name => "name",
+            SortField::Id => "id",
+            SortField::Owner => "owner",
+            SortField::Created => "created",
+            SortField::Updated => "updated",
+            SortField::Expires => "expires",
+            SortField::Status => STATUS_RANK,
+            SortField::LastUsed => "last_used",
+            SortField::Uses => "uses",
+        }
+    }
+}
+
+/// Ranks statuses in their natural (and alphabetical) order: active, expired, revoked.
+const STATUS_RANK: &str =
+    "(CASE WHEN revoked IS NOT NULL THEN 2 WHEN expires <= ?1 THEN 1 ELSE 0 END)";
+
+/// Which keys to list, and how.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// Only keys of this owner.
+    pub owner: Option<String>,
+    /// Only keys with one of these statuses (all when empty).
+    pub statuses: Vec<Status>,
+    /// Only active keys that expire within this many seconds.
+    pub expiring_within: Option<i64>,
+    /// Case-insensitive substring of name, ID or owner.
+    pub search: Option<String>,
+    /// Sort column; newest first when `None`.
+    pub sort: Option<SortField>,
+    /// Reverse the order.
+    pub reverse: bool,
+    /// At most this many.
+    pub limit: Option<u64>,
+}
+
+/// The columns of a [`Key`]; the status is derived in SQL from `?1`, the time "now".
+fn columns() -> String {
+    format!("id, name, owner, {STATUS_RANK}, created, updated, expires, last_used, uses")
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Key> {
+    let status = match row.get::<_, i64>(3)? {
+        0 => Status::Active,
+        1 => Status::Expired,
+        _ => Status::Revoked,
+    };
+    Ok(Key {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        owner: row.get(2)?,
+        status,
+        created: row.get(4)?,
+        updated: row.get(5)?,
+        expires: row.get(6)?,
+        last_used: row.get(7)?,
+        uses: row.get(8)?,
+    })
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+fn like_literal(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() + 2);
+    out.push('%');
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Streams the keys matching `q` to `each`, evaluated at time `now`.
+pub fn list(
+    conn: &Connection,
+    q: &Query,
+    now: i64,
+    mut each: impl FnMut(Key) -> Result<()>,
+) -> Result<()> {
+    // ?1 is always `now`, so the status expressions can use it.
+    let mut args: Vec<Value> = vec![Value::Integer(now)];
+    let mut sql = format!("SELECT {} FROM keys WHERE 1", columns());
+    if let Some(owner) = &q.owner {
+        args.push(Value::Text(owner.clone()));
+        sql.push_str(&format!(" AND owner = ?{}", args.len()));
+    }
+    if !q.statuses.is_empty() {
+        let parts: Vec<&str> = q
+            .statuses
+            .iter()
+            .map(|s| match s {
+                Status::Active => "(revoked IS NULL AND expires > ?1)",
+                Status::Expired => "(revoked IS NULL AND expires <= ?1)",
+                Status::Revoked => "(revoked IS NOT NULL)",
+            })
+            .collect();
+        sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+    }
+    if let Some(within) = q.expiring_within {
+        args.push(Value::Integer(now.saturating_add(within)));
+        sql.push_str(&format!(
+            " AND revoked IS NULL AND expires > ?1 AND expires <= ?{}",
+            args.len()
+        ));
+    }
+    if let Some(term) = &q.search {
+        if term.chars().count() >= 3 {
+            // The trigram index answers substring queries without a scan; a phrase of
+            // the whole term matches it as a contiguous substring, case-insensitively.
+            args.push(Value::Text(format!("\"{}\"", term.replace('"', "\"\""))));
+            sql.push_str(&format!(
+                " AND seq IN (SELECT rowid FROM keys_search WHERE keys_search MATCH ?{})",
+                args.len()
+            ));
+        } else {
+            args.push(Value::Text(like_literal(term)));
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (name LIKE ?{n} ESCAPE '\\' OR id LIKE ?{n} ESCAPE '\\' OR owner LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+    }
+    let (field, tie) = match q.sort {
+        None => ("created", "seq"),
+        Some(f) => (f.sql(), "seq"),
+    };
+    let descending = q.sort.is_none() != q.reverse;
+    let dir = if descending { "DESC" } else { "ASC" };
+    sql.push_str(&format!(" ORDER BY {field} {dir}, {tie} {dir}"));
+    if let Some(l) = q.limit {
+        sql.push_str(&format!(" LIMIT {l}"));
+    }
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    while let Some(row) = rows.next()? {
+        each(from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// One key by ID.
+pub fn get(conn: &Connection, id: &str, now: i64) -> Result<Option<Key>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {} FROM keys WHERE id = ?2", columns()))?
+        .query_row(params![now, id], from_row)
+        .optional()?)
+}
+
+/// What verification needs to know about a key.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// The stored SHA-256 of the whole key.
+    pub hash: Vec<u8>,
+    /// The owner's name.
+    pub owner: String,
+    /// Expiry time.
+    pub expires: i64,
+    /// Revocation time, if revoked.
+    pub revoked: Option<i64>,
+    /// Whether the owner is still a registered user.
+    pub owner_registered: bool,
+}
+
+/// The credential of key `id`, if it exists.
+pub fn credential(conn: &Connection, id: &str) -> Result<Option<Credential>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT k.hash, k.owner, k.expires, k.revoked, \
+                    EXISTS (SELECT 1 FROM users u WHERE u.name = k.owner) \
+             FROM keys k WHERE k.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(Credential {
+                hash: r.get(0)?,
+                owner: r.get(1)?,
+                expires: r.get(2)?,
+                revoked: r.get(3)?,
+                owner_registered: r.get(4)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Stores a new key.
+#[allow(clippy::too_many_arguments)]
+pub fn insert(
+    conn: &Connection,
+    id: &str,
+    hash: &[u8; 32],
+    name: &str,
+    owner: &str,
+    created: i64,
+    expires: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+    )?
+    .execute(params![id, &hash[..], name, owner, created, expires])?;
+    Ok(())
+}
+
+/// How many active keys `owner` has at time `now`.
+pub fn count_active(conn: &Connection, owner: &str, now: i64) -> Result<u32> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM keys WHERE owner = ?1 AND revoked IS NULL AND expires > ?2",
+        )?
+        .query_row(params![owner, now], |r| r.get(0))?)
+}
+
+/// Records one successful verification.
+pub fn record_use(conn: &Connection, id: &str, now: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE keys SET uses = uses + 1, last_used = ?2 WHERE id = ?1")?
+        .execute(params![id, now])?;
+    Ok(())
+}
+
+/// Renames a key.
+pub fn rename(conn: &Connection, id: &str, name: &str, now: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE keys SET name = ?2, updated = ?3 WHERE id = ?1")?
+        .execute(params![id, name, now])?;
+    Ok(())
+}
+
+/// Revokes a key if it is active; returns whether it changed.
+pub fn revoke(conn: &Connection, id: &str, now: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE keys SET revoked = ?2, updated = ?2 \
+             WHERE id = ?1 AND revoked IS NULL AND expires > ?2",
+        )?
+        .execute(params![id, now])?
+        == 1)
+}
+
+/// The active keys of `owner` at `now`, by ID.
+pub fn active_ids_of(conn: &Connection, owner: &str, now: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM keys WHERE owner = ?1 AND revoked IS NULL AND expires > ?2 ORDER BY id",
+    )?;
+    let ids = stmt.query_map(params![owner, now], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Deletes a key.
+pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM keys WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}

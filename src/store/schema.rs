@@ -1,0 +1,95 @@
+//! The schema as an ordered list of migrations. The position of a migration is the
+//! schema version it produces (stored in `PRAGMA user_version`). Never remove or
+//! reorder entries: append a new one.
+
+/// Migration 1: users, settings, keys (with an FTS5 trigram index for search), events.
+const V1: &str = r#"
+CREATE TABLE users (
+    name         TEXT PRIMARY KEY NOT NULL,
+    tenant_admin INTEGER NOT NULL DEFAULT 0 CHECK (tenant_admin IN (0, 1)),
+    developer    INTEGER NOT NULL DEFAULT 0 CHECK (developer IN (0, 1)),
+    licence      INTEGER NOT NULL DEFAULT 0 CHECK (licence IN (0, 1)),
+    created      INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE settings (
+    id                INTEGER PRIMARY KEY CHECK (id = 1),
+    enabled           INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    max_expiry        INTEGER NOT NULL CHECK (max_expiry > 0),
+    max_keys_per_user INTEGER NOT NULL CHECK (max_keys_per_user BETWEEN 1 AND 1000)
+);
+INSERT INTO settings (id, enabled, max_expiry, max_keys_per_user) VALUES (1, 0, 2592000, 5);
+
+-- Times are Unix seconds (UTC). `revoked` is the time of revocation, NULL while the
+-- key is not revoked; status is derived at read time from `revoked` and `expires`.
+-- `owner` is deliberately not a foreign key: a removed user's keys stay (revoked) for
+-- the record.
+CREATE TABLE keys (
+    seq       INTEGER PRIMARY KEY,
+    id        TEXT NOT NULL UNIQUE,
+    hash      BLOB NOT NULL CHECK (length(hash) = 32),
+    name      TEXT NOT NULL,
+    owner     TEXT NOT NULL,
+    created   INTEGER NOT NULL,
+    updated   INTEGER NOT NULL,
+    expires   INTEGER NOT NULL,
+    revoked   INTEGER,
+    last_used INTEGER,
+    uses      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX keys_owner ON keys (owner, revoked, expires);
+CREATE INDEX keys_created ON keys (created);
+CREATE INDEX keys_active_expires ON keys (expires) WHERE revoked IS NULL;
+
+CREATE TRIGGER keys_revocation_is_final
+BEFORE UPDATE OF revoked ON keys
+WHEN OLD.revoked IS NOT NULL AND (NEW.revoked IS NULL OR NEW.revoked <> OLD.revoked)
+BEGIN
+    SELECT RAISE(ABORT, 'a revoked key cannot be reactivated');
+END;
+
+CREATE VIRTUAL TABLE keys_search USING fts5 (
+    name, id, owner,
+    content = 'keys', content_rowid = 'seq', tokenize = 'trigram'
+);
+CREATE TRIGGER keys_search_insert AFTER INSERT ON keys BEGIN
+    INSERT INTO keys_search (rowid, name, id, owner) VALUES (NEW.seq, NEW.name, NEW.id, NEW.owner);
+END;
+CREATE TRIGGER keys_search_delete AFTER DELETE ON keys BEGIN
+    INSERT INTO keys_search (keys_search, rowid, name, id, owner)
+    VALUES ('delete', OLD.seq, OLD.name, OLD.id, OLD.owner);
+END;
+CREATE TRIGGER keys_search_rename AFTER UPDATE OF name, id, owner ON keys BEGIN
+    INSERT INTO keys_search (keys_search, rowid, name, id, owner)
+    VALUES ('delete', OLD.seq, OLD.name, OLD.id, OLD.owner);
+    INSERT INTO keys_search (rowid, name, id, owner) VALUES (NEW.seq, NEW.name, NEW.id, NEW.owner);
+END;
+
+-- The audit log: append-only, each row's hash chains to the previous one.
+CREATE TABLE events (
+    id      INTEGER PRIMARY KEY,
+    time    INTEGER NOT NULL,
+    type    TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    key_id  TEXT,
+    details TEXT NOT NULL,
+    hash    TEXT NOT NULL
+);
+CREATE INDEX events_key ON events (key_id) WHERE key_id IS NOT NULL;
+CREATE INDEX events_actor ON events (actor);
+CREATE INDEX events_type_time ON events (type, time);
+CREATE INDEX events_time ON events (time);
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;
+"#;
+
+/// Every migration, in order; `MIGRATIONS[i]` takes the schema from version i to i+1.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this binary writes and understands.
+pub const LATEST: u32 = MIGRATIONS.len() as u32;

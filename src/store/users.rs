@@ -1,0 +1,82 @@
+//! SQL for the `users` table.
+
+use crate::model::{Role, User};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+const COLUMNS: &str = "name, tenant_admin, developer, licence, created";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        name: row.get(0)?,
+        tenant_admin: row.get(1)?,
+        developer: row.get(2)?,
+        licence: row.get(3)?,
+        created: row.get(4)?,
+    })
+}
+
+/// The user called `name`, if registered.
+pub fn get(conn: &Connection, name: &str) -> rusqlite::Result<Option<User>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE name = ?1"))?
+        .query_row([name], from_row)
+        .optional()
+}
+
+/// Whether a user called `name` is registered.
+pub fn exists(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM users WHERE name = ?1")?
+        .exists([name])
+}
+
+/// All users, by name.
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<User>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users ORDER BY name"))?
+        .query_map([], from_row)?
+        .collect()
+}
+
+/// Registers a new user.
+pub fn insert(conn: &Connection, user: &User) -> rusqlite::Result<()> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO users ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5)"
+    ))?
+    .execute(params![
+        user.name,
+        user.tenant_admin,
+        user.developer,
+        user.licence,
+        user.created
+    ])?;
+    Ok(())
+}
+
+/// Gives or takes `role`.
+pub fn set_role(conn: &Connection, name: &str, role: Role, on: bool) -> rusqlite::Result<()> {
+    let column = match role {
+        Role::TenantAdmin => "tenant_admin",
+        Role::Developer => "developer",
+    };
+    conn.prepare_cached(&format!("UPDATE users SET {column} = ?2 WHERE name = ?1"))?
+        .execute(params![name, on])?;
+    Ok(())
+}
+
+/// Gives or takes the licence.
+pub fn set_licence(conn: &Connection, name: &str, on: bool) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE users SET licence = ?2 WHERE name = ?1")?
+        .execute(params![name, on])?;
+    Ok(())
+}
+
+/// Removes a user.
+pub fn delete(conn: &Connection, name: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM users WHERE name = ?1")?
+        .execute([name])?;
+    Ok(())
+}
+
+/// How many users hold the tenant-admin role.
+pub fn count_admins(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT count(*) FROM users WHERE tenant_admin = 1")?
+        .query_row([], |r| r.get(0))
+}

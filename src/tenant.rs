@@ -1,0 +1,214 @@
+//! The tenant: an open database, the operator behind a command, and the transaction
+//! and authorisation helpers every operation goes through.
+
+use crate::error::{denied, usage};
+use crate::model::{Operator, User, event_type};
+use crate::policy::{self, Action, Scope};
+use crate::store::{self, events::Appender};
+use anyhow::{Context, Result};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// The current time in Unix seconds.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Whether a change did anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// The state changed and an event was recorded.
+    Done,
+    /// The state was already as asked; nothing was written.
+    Unchanged,
+}
+
+/// Checks a user name: 1–64 characters of `[A-Za-z0-9._@-]`.
+pub fn check_user_name(name: &str) -> Result<()> {
+    let ok = (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'@' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(usage(format!(
+            "invalid user name '{}': use 1-64 characters of A-Z a-z 0-9 . _ @ -",
+            shorten(name)
+        )))
+    }
+}
+
+/// Checks a key name: 1–256 characters, no control characters.
+pub fn check_key_name(name: &str) -> Result<()> {
+    let len = name.chars().count();
+    if name.trim().is_empty() {
+        return Err(usage("the key name is empty"));
+    }
+    if len > 256 {
+        return Err(usage(format!(
+            "the key name is {len} characters long; the limit is 256"
+        )));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(usage("the key name contains control characters"));
+    }
+    Ok(())
+}
+
+/// A short, escaped rendering of untrusted text for messages and the log.
+pub(crate) fn shorten(text: &str) -> String {
+    let escaped: String = text.chars().take(64).flat_map(char::escape_debug).collect();
+    if text.chars().count() > 64 {
+        format!("{escaped}…")
+    } else {
+        escaped
+    }
+}
+
+/// One tenant database, open.
+pub struct Tenant {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+impl Tenant {
+    /// Creates a new tenant file at `path` (0600; new directories 0700) whose first
+    /// user `admin` is a tenant admin with a licence. `actor` is who ran `init`.
+    pub fn create(path: &Path, admin: &str, actor: &str) -> Result<Tenant> {
+        check_user_name(admin)?;
+        let now = now();
+        let conn = store::create(path, |tx| {
+            let user = User {
+                name: admin.to_owned(),
+                tenant_admin: true,
+                developer: false,
+                licence: true,
+                created: now,
+            };
+            store::users::insert(tx, &user)?;
+            Appender::new(tx)?.append(
+                now,
+                event_type::USER_ADDED,
+                &log_name(actor),
+                None,
+                &json!({"user": admin, "roles": ["tenant-admin"], "licence": true, "init": true}),
+            )?;
+            Ok(())
+        })?;
+        Ok(Tenant {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Opens an existing tenant file; a missing, foreign or newer file is refused
+    /// untouched.
+    pub fn open(path: &Path) -> Result<Tenant> {
+        Ok(Tenant {
+            conn: store::open(path)?,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Resolves the operator `name`; an unregistered name is refused (exit 4) and the
+    /// attempt recorded as `access.denied`.
+    pub fn operator(&mut self, name: &str, command: &str) -> Result<Operator> {
+        let found = if check_user_name(name).is_ok() {
+            store::users::get(&self.conn, name).context("reading users")?
+        } else {
+            None
+        };
+        match found {
+            Some(op) => Ok(op),
+            None => {
+                let reason = format!(
+                    "unknown operator '{}': not a user of this tenant (set --as or KEYCTL_USER)",
+                    shorten(name)
+                );
+                Err(self.deny(name, command, &reason, None))
+            }
+        }
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction, committing only if it succeeds.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .with_context(|| format!("starting a write on {}", self.path.display()))?;
+        let value = f(&tx)?;
+        tx.commit()
+            .with_context(|| format!("committing to {}", self.path.display()))?;
+        Ok(value)
+    }
+
+    /// Runs `f` in one read transaction, so it sees one consistent snapshot.
+    pub(crate) fn read<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let value = f(&tx)?;
+        tx.finish()?;
+        Ok(value)
+    }
+
+    /// Asks the policy whether `op` may do `action`; a refusal is recorded and
+    /// returned as a permission error.
+    pub(crate) fn authorize(&mut self, op: &Operator, action: Action) -> Result<Scope> {
+        policy::allow(op, action)
+            .map_err(|reason| self.deny(&op.name, action.as_str(), &reason, None))
+    }
+
+    /// Records an `access.denied` event in its own transaction and returns the error
+    /// to give the user.
+    pub(crate) fn deny(
+        &mut self,
+        actor: &str,
+        action: &str,
+        reason: &str,
+        key_id: Option<&str>,
+    ) -> anyhow::Error {
+        let recorded = self.write(|tx| {
+            record_denial(tx, actor, action, reason, key_id)?;
+            Ok(())
+        });
+        match recorded {
+            Ok(()) => denied(reason),
+            Err(e) => denied(format!(
+                "{reason} (the denial could not be recorded: {e:#})"
+            )),
+        }
+    }
+}
+
+/// The actor name to store: a valid user name as is, anything else escaped and short.
+pub(crate) fn log_name(name: &str) -> String {
+    if check_user_name(name).is_ok() {
+        name.to_owned()
+    } else {
+        shorten(name)
+    }
+}
+
+/// Appends an `access.denied` event inside the current transaction.
+pub(crate) fn record_denial(
+    conn: &Connection,
+    actor: &str,
+    action: &str,
+    reason: &str,
+    key_id: Option<&str>,
+) -> Result<()> {
+    Appender::new(conn)?.append(
+        now(),
+        event_type::ACCESS_DENIED,
+        &log_name(actor),
+        key_id,
+        &json!({"action": action, "reason": reason}),
+    )?;
+    Ok(())
+}
