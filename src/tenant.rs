@@ -71,6 +71,7 @@ pub(crate) fn shorten(text: &str) -> String {
 pub struct Tenant {
     pub(crate) conn: Connection,
     path: PathBuf,
+    relaxed_sync: bool,
 }
 
 impl Tenant {
@@ -100,6 +101,7 @@ impl Tenant {
         Ok(Tenant {
             conn,
             path: path.to_owned(),
+            relaxed_sync: false,
         })
     }
 
@@ -109,6 +111,7 @@ impl Tenant {
         Ok(Tenant {
             conn: store::open(path)?,
             path: path.to_owned(),
+            relaxed_sync: false,
         })
     }
 
@@ -137,8 +140,37 @@ impl Tenant {
         }
     }
 
+    /// Lets this connection's commits skip the fsync (`synchronous = NORMAL` in WAL
+    /// mode): still atomic and safe against a crash of the process, but a power loss may
+    /// lose the newest commits. Used only by verification, whose writes are usage
+    /// records; [`Tenant::write`] restores full durability for every other change.
+    fn relax_sync_for_usage(&mut self) -> Result<()> {
+        if !self.relaxed_sync {
+            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+            self.relaxed_sync = true;
+        }
+        Ok(())
+    }
+
+    /// Runs a verification's write: like [`Tenant::write`], with relaxed durability.
+    pub(crate) fn write_usage<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction) -> Result<T>,
+    ) -> Result<T> {
+        self.relax_sync_for_usage()?;
+        self.transact(f)
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction, committing only if it succeeds.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        if self.relaxed_sync {
+            self.conn.pragma_update(None, "synchronous", "FULL")?;
+            self.relaxed_sync = false;
+        }
+        self.transact(f)
+    }
+
+    fn transact<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

@@ -69,7 +69,7 @@ impl Tenant {
     /// one transaction. The outer `Result` is for storage errors only.
     pub fn verify(&mut self, presented: &str) -> Result<Result<Verified, Rejection>> {
         let parsed = token::parse(presented.trim());
-        self.write(|tx| {
+        self.write_usage(|tx| {
             let now = now();
             let mut log = Appender::new(tx)?;
             let reject = |log: &mut Appender,
