@@ -172,7 +172,12 @@ impl<R: Record> Listing<'_, R> {
     pub fn push(&mut self, r: &R) -> Result<()> {
         let w = &mut self.out.out;
         match &mut self.mode {
-            Mode::Quiet => writeln!(w, "{}", sanitize(&r.id()))?,
+            Mode::Quiet => {
+                let id = r.id();
+                if !id.is_empty() {
+                    writeln!(w, "{}", sanitize(&id))?;
+                }
+            }
             Mode::Table(rows) => rows.push(r.table_cells()),
             Mode::Json { first } => {
                 w.write_all(if *first { b"\n  " } else { b",\n  " })?;

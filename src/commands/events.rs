@@ -18,6 +18,14 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
     match args.command {
         None => {
             let f = args.filters;
+            if let Some(id) = &f.key_id
+                && !keyctl::token::is_valid_id(id)
+            {
+                return Err(usage(format!(
+                    "malformed key ID '{}': an ID is 16 characters of a-z and 0-9",
+                    id.escape_debug()
+                )));
+            }
             let filter = EventFilter {
                 key_id: f.key_id,
                 actor: f.actor,
