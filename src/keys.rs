@@ -137,7 +137,7 @@ impl Tenant {
     pub fn generate_key(&mut self, op: &Operator, name: &str, expiry: Expiry) -> Result<Generated> {
         check_key_name(name)?;
         self.authorize(op, Action::GenerateKey)?;
-        let outcome = self.write(|tx| {
+        self.write(|tx| {
             let now = now();
             let settings = store::settings::get(tx)?;
             let max = settings.max_expiry;
@@ -209,8 +209,7 @@ impl Tenant {
                 },
                 secret: new.secret,
             }))
-        })?;
-        outcome
+        })?
     }
 
     /// Streams the keys `op` may see that match `query` (developers: their own only).
