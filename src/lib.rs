@@ -6,12 +6,19 @@
 //! ```
 //! # let dir = tempfile::tempdir().unwrap();
 //! # let path = dir.path().join("tenant.db");
-//! # keyctl::Tenant::create(&path, "admin", "admin").unwrap();
+//! # let mut setup = keyctl::Tenant::create(&path, "admin", "admin")?;
+//! # let admin = setup.operator("admin", "doc")?;
+//! # setup.change_setting(&admin, keyctl::SettingChange::Enabled(true))?;
+//! # setup.add_user(&admin, "billing", &[keyctl::Role::Developer], true)?;
+//! # let owner = setup.operator("billing", "doc")?;
+//! # let presented = setup.generate_key(&owner, "billing service", keyctl::Expiry::Default)?.secret;
 //! let mut tenant = keyctl::Tenant::open(&path)?;
-//! match tenant.verify("kc_0123456789abcdef_not-a-real-key")? {
-//!     Ok(ok) => println!("key {} of {}", ok.id, ok.owner),
-//!     Err(rejection) => println!("refused: {rejection}"),
+//! match tenant.verify(&presented)? {
+//!     Ok(ok) => println!("key {} of {}", ok.id, ok.owner), // a use is recorded
+//!     Err(rejection) => println!("refused: {rejection}"), // malformed, unknown, revoked, ...
 //! }
+//! # assert_eq!(tenant.verify(&presented)?.unwrap().owner, "billing");
+//! assert_eq!(tenant.verify("kc_typo")?, Err(keyctl::Rejection::Malformed));
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
