@@ -1,0 +1,656 @@
+//! Black-box tests of the tenant file: `init`, missing and bad files, and the
+//! command-line conventions every command shares (global flags, environment,
+//! help/version/completions, errors, closed pipes).
+
+mod common;
+use common::*;
+
+use assert_cmd::Command;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// The binary with no KEYCTL_* or RUST_BACKTRACE from outside and no fixture flags.
+fn bare() -> Command {
+    let mut cmd = Command::cargo_bin("keyctl").expect("binary");
+    cmd.env_remove("KEYCTL_DB")
+        .env_remove("KEYCTL_USER")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE");
+    cmd
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Every entry under `dir`, recursively, as sorted relative paths.
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            out.push(p.strip_prefix(dir).unwrap().to_owned());
+            if p.is_dir() {
+                stack.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Commands that need a tenant file, with the stdin they get.
+const NEEDS_FILE: &[(&[&str], &str)] = &[
+    (&["users", "list"], ""),
+    (&["users", "add", "bob"], ""),
+    (&["users", "grant", "bob", "developer"], ""),
+    (&["users", "remove", "bob", "--yes"], ""),
+    (&["settings"], ""),
+    (&["settings", "enable"], ""),
+    (&["settings", "disable", "--yes"], ""),
+    (&["settings", "set", "max-expiry", "7d"], ""),
+    (&["keys", "list"], ""),
+    (&["keys", "search", "ci"], ""),
+    (&["keys", "show", "0123456789abcdef"], ""),
+    (&["keys", "generate", "--name", "x"], ""),
+    (&["keys", "verify"], "kc_0123456789abcdef_xxxxxxxx"),
+    (&["revoke", "--yes", "0123456789abcdef"], ""),
+    (&["events"], ""),
+    (&["events", "verify"], ""),
+    (&["events", "head"], ""),
+    (&["events", "show", "1"], ""),
+];
+
+#[test]
+fn init_creates_a_private_file_in_private_directories() {
+    let env = Env::empty();
+    let db = env.dir.path().join("a").join("b").join("tenant.db");
+    let a = bare()
+        .args(["--as", "root", "--db"])
+        .arg(&db)
+        .args(["init", "--admin", "boss"])
+        .assert();
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    assert_eq!(stdout(&a), "", "init prints no data");
+    assert!(stderr(&a).contains("boss"), "{}", stderr(&a));
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&env.dir.path().join("a")), 0o700);
+    assert_eq!(mode(&env.dir.path().join("a").join("b")), 0o700);
+    // Any journal files left behind are private too.
+    for suffix in ["-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", db.display()));
+        if p.exists() {
+            assert_eq!(mode(&p) & 0o077, 0, "{}", p.display());
+        }
+    }
+
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let user: (String, bool, bool, bool) = c
+        .query_row(
+            "SELECT name, tenant_admin, developer, licence FROM users",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(user, ("boss".into(), true, false, true));
+    let settings: (bool, i64, i64) = c
+        .query_row(
+            "SELECT enabled, max_expiry, max_keys_per_user FROM settings",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(settings, (false, 30 * 86_400, 5));
+    let (kind, actor, details): (String, String, String) = c
+        .query_row("SELECT type, actor, details FROM events", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(kind, "user.added");
+    assert_eq!(actor, "root", "init records who ran it");
+    let details: serde_json::Value = serde_json::from_str(&details).unwrap();
+    assert_eq!(details["user"], "boss");
+    let journal: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "wal");
+    drop(c);
+
+    // The admin made by init works at once, and only as a tenant admin.
+    let a = bare()
+        .args(["--as", "boss", "--db"])
+        .arg(&db)
+        .args(["users", "list", "-q"])
+        .assert();
+    assert_eq!(stdout(&a), "boss\n");
+}
+
+#[test]
+fn init_in_an_existing_directory_keeps_its_mode() {
+    let env = Env::empty();
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    env.run("admin", &["init", "--admin", "admin"]).success();
+    assert_eq!(mode(env.dir.path()), 0o755);
+    assert_eq!(mode(&env.db), 0o600);
+}
+
+#[test]
+fn init_over_an_existing_file_is_refused_untouched() {
+    let env = Env::new();
+    env.ok("admin", &["users", "add", "bob"]);
+    let before = env.bytes();
+    let a = env.run("admin", &["init", "--admin", "other"]);
+    assert_eq!(code(&a), 5, "{}", stderr(&a));
+    assert!(stderr(&a).starts_with("error: "));
+    assert!(stderr(&a).contains("already exists"), "{}", stderr(&a));
+    assert_eq!(env.bytes(), before);
+    env.ok("admin", &["users", "list"]);
+
+    // Also over a file that is not a database at all.
+    let text = env.dir.path().join("notes.txt");
+    std::fs::write(&text, "my notes\n").unwrap();
+    let a = bare()
+        .args(["--as", "x", "--db"])
+        .arg(&text)
+        .args(["init", "--admin", "x"])
+        .assert();
+    assert_eq!(code(&a), 5);
+    assert_eq!(std::fs::read(&text).unwrap(), b"my notes\n");
+}
+
+#[test]
+fn init_with_an_invalid_admin_name_is_a_usage_error() {
+    let env = Env::empty();
+    let long = "a".repeat(65);
+    for bad in ["", "two words", "ctl\u{1}", long.as_str(), "tab\t"] {
+        let a = env.run("admin", &["init", "--admin", bad]);
+        assert_eq!(code(&a), 2, "{bad:?}: {}", stderr(&a));
+        assert!(stderr(&a).starts_with("error: "));
+        assert!(!env.db.exists(), "{bad:?} created a file");
+        assert!(
+            tree(env.dir.path()).is_empty(),
+            "{:?}",
+            tree(env.dir.path())
+        );
+    }
+    // init without --admin is a usage error too.
+    assert_eq!(code(&env.run("admin", &["init"])), 2);
+    assert!(!env.db.exists());
+}
+
+#[test]
+fn every_other_command_refuses_a_missing_file() {
+    let env = Env::empty();
+    let nested = env.dir.path().join("missing-dir").join("t.db");
+    for db in [&env.db, &nested] {
+        for (args, stdin) in NEEDS_FILE {
+            let a = bare()
+                .args(["--as", "admin", "--db"])
+                .arg(db)
+                .args(*args)
+                .write_stdin(*stdin)
+                .assert();
+            let err = stderr(&a);
+            assert_eq!(code(&a), 1, "{args:?}: {err}");
+            assert!(err.starts_with("error: "), "{err}");
+            assert_eq!(err.lines().count(), 1, "{err:?}");
+            assert!(err.contains(&db.display().to_string()), "{args:?}: {err}");
+            assert!(err.contains("keyctl init"), "{args:?}: {err}");
+            assert_eq!(stdout(&a), "", "{args:?}");
+            assert!(tree(env.dir.path()).is_empty(), "{args:?} created files");
+        }
+    }
+    // Through KEYCTL_DB as well.
+    let a = bare()
+        .env("KEYCTL_DB", &env.db)
+        .env("KEYCTL_USER", "admin")
+        .args(["users", "list"])
+        .assert();
+    assert_eq!(code(&a), 1);
+    assert!(stderr(&a).contains("keyctl init"));
+    assert!(tree(env.dir.path()).is_empty());
+}
+
+/// Runs a selection of commands against a bad file: each must exit 1 with a
+/// one-line error, leave the file byte-for-byte as it was and create nothing beside it.
+fn assert_refused_untouched(env: &Env, what: &str) -> Vec<String> {
+    let before = env.bytes();
+    let files = tree(env.dir.path());
+    let mut errors = Vec::new();
+    for (args, stdin) in NEEDS_FILE {
+        let a = env.cmd("admin").args(*args).write_stdin(*stdin).assert();
+        let err = stderr(&a);
+        assert_eq!(code(&a), 1, "{what} {args:?}: {err}");
+        assert!(err.starts_with("error: "), "{what} {args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{what} {args:?}: {err:?}");
+        assert!(!err.to_lowercase().contains("backtrace"), "{err}");
+        assert_eq!(stdout(&a), "", "{what} {args:?}");
+        assert!(env.bytes() == before, "{what} {args:?} changed the file");
+        assert_eq!(tree(env.dir.path()), files, "{what} {args:?}");
+        errors.push(err);
+    }
+    // init over it is refused as an existing file.
+    assert_eq!(code(&env.run("admin", &["init", "--admin", "admin"])), 5);
+    assert!(env.bytes() == before);
+    errors
+}
+
+#[test]
+fn a_text_file_is_refused_untouched() {
+    let env = Env::empty();
+    std::fs::write(&env.db, "name,secret\nalice,hunter2\n".repeat(20)).unwrap();
+    let errors = assert_refused_untouched(&env, "text");
+    assert!(errors[0].contains("not a keyctl database"), "{}", errors[0]);
+    assert!(!errors[0].contains("hunter2"));
+}
+
+#[test]
+fn an_empty_file_is_refused_untouched() {
+    let env = Env::empty();
+    std::fs::write(&env.db, b"").unwrap();
+    let errors = assert_refused_untouched(&env, "empty");
+    assert!(
+        errors[0].contains(&env.db.display().to_string()),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn a_foreign_sqlite_database_is_refused_untouched() {
+    let env = Env::empty();
+    {
+        let c = rusqlite::Connection::open(&env.db).unwrap();
+        c.execute_batch(
+            "CREATE TABLE users (name TEXT, password TEXT);
+             INSERT INTO users VALUES ('admin', 'x');
+             CREATE TABLE settings (k TEXT, v TEXT);",
+        )
+        .unwrap();
+    }
+    let errors = assert_refused_untouched(&env, "foreign");
+    assert!(errors[0].contains("not a keyctl database"), "{}", errors[0]);
+}
+
+#[test]
+fn a_foreign_wal_database_is_refused_untouched() {
+    let env = Env::empty();
+    {
+        let c = rusqlite::Connection::open(&env.db).unwrap();
+        c.pragma_update(None, "journal_mode", "WAL").unwrap();
+        c.execute_batch("CREATE TABLE events (id INTEGER PRIMARY KEY, x TEXT);")
+            .unwrap();
+    }
+    assert_refused_untouched(&env, "foreign wal");
+}
+
+#[test]
+fn a_newer_schema_is_refused_untouched() {
+    let env = Env::new();
+    {
+        let c = env.sql();
+        c.pragma_update(None, "user_version", 99).unwrap();
+    } // closed: checkpointed into the main file
+    let errors = assert_refused_untouched(&env, "newer");
+    assert!(errors[0].contains("99"), "{}", errors[0]);
+    assert!(errors[0].contains("newer"), "{}", errors[0]);
+    // Put back, it opens again.
+    {
+        let c = env.sql();
+        c.pragma_update(None, "user_version", 1).unwrap();
+    }
+    env.ok("admin", &["users", "list"]);
+}
+
+#[test]
+fn a_truncated_database_is_refused_with_exit_1() {
+    let env = Env::new();
+    for i in 0..50 {
+        env.ok("admin", &["users", "add", &format!("user-{i}")]);
+    }
+    {
+        let c = env.sql();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+    }
+    let bytes = env.bytes();
+    assert!(bytes.len() > 8192, "{}", bytes.len());
+    std::fs::write(&env.db, &bytes[..4096]).unwrap();
+    let before = env.bytes();
+    for args in [&["users", "list"][..], &["events", "verify"], &["settings"]] {
+        let a = env.run("admin", args);
+        assert_eq!(code(&a), 1, "{args:?}: {}", stderr(&a));
+        assert!(stderr(&a).starts_with("error: "), "{}", stderr(&a));
+        assert_eq!(stderr(&a).lines().count(), 1, "{}", stderr(&a));
+    }
+    assert!(env.bytes() == before, "the truncated file was changed");
+}
+
+#[test]
+fn help_version_and_completions_need_no_database() {
+    let home = tempfile::tempdir().unwrap();
+    let missing = home.path().join("nope.db");
+    let run = |args: &[&str]| {
+        bare()
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("KEYCTL_DB", &missing)
+            .env("KEYCTL_USER", "nobody")
+            .args(args)
+            .assert()
+    };
+    let a = run(&["--help"]);
+    assert_eq!(code(&a), 0);
+    assert!(stdout(&a).contains("Usage"), "{}", stdout(&a));
+    assert!(stdout(&a).contains("Exit codes"));
+    let a = run(&["-h"]);
+    assert_eq!(code(&a), 0);
+    let a = run(&["users", "--help"]);
+    assert_eq!(code(&a), 0);
+    assert!(stdout(&a).contains("grant"));
+    let a = run(&["help", "events"]);
+    assert_eq!(code(&a), 0);
+    let a = run(&["--version"]);
+    assert_eq!(code(&a), 0);
+    assert_eq!(
+        stdout(&a),
+        format!("keyctl {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let a = run(&["users", "list", "--version"]);
+    assert_eq!(code(&a), 0, "version propagates to subcommands");
+    for (shell, marker) in [
+        ("bash", "complete"),
+        ("zsh", "#compdef"),
+        ("fish", "complete -c keyctl"),
+    ] {
+        let a = run(&["completions", shell]);
+        assert_eq!(code(&a), 0, "{shell}: {}", stderr(&a));
+        assert!(stdout(&a).contains(marker), "{shell}");
+        assert!(stdout(&a).contains("revoke"), "{shell}");
+        assert_eq!(stderr(&a), "", "{shell}");
+    }
+    assert_eq!(code(&run(&["completions", "tcsh"])), 2);
+    assert!(!missing.exists());
+    assert!(tree(home.path()).is_empty(), "{:?}", tree(home.path()));
+}
+
+#[test]
+fn unknown_flags_and_subcommands_are_usage_errors() {
+    let env = Env::new();
+    let before = env.bytes();
+    for args in [
+        &["users", "list", "--bogus"][..],
+        &["--bogus", "users", "list"],
+        &["users", "frobnicate"],
+        &["frobnicate"],
+        &[],
+        &["users"],
+        &["--format", "xml", "users", "list"],
+        &["users", "grant", "admin", "superuser"],
+        &["users", "licence", "admin", "maybe"],
+        &["settings", "set", "colour", "red"],
+        &["keys", "list", "--status", "zombie"],
+        &["keys", "list", "--sort", "colour"],
+    ] {
+        let a = env.run("admin", args);
+        assert_eq!(code(&a), 2, "{args:?}: {}", stderr(&a));
+        assert_eq!(stdout(&a), "", "{args:?}");
+        assert!(!stderr(&a).is_empty(), "{args:?}");
+    }
+    assert!(env.bytes() == before);
+    assert_eq!(env.count_events("access.denied"), 0);
+}
+
+#[test]
+fn flags_beat_environment_and_go_anywhere() {
+    let env = Env::new();
+    let other = Env::new();
+    other.ok("admin", &["users", "add", "only-in-other"]);
+
+    // --as beats KEYCTL_USER.
+    let a = bare()
+        .env("KEYCTL_USER", "ghost")
+        .env("KEYCTL_DB", &env.db)
+        .args(["--as", "admin", "users", "list", "-q"])
+        .assert();
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    assert_eq!(stdout(&a), "admin\n");
+    assert_eq!(env.count_events("access.denied"), 0);
+
+    // KEYCTL_USER alone is used.
+    let a = bare()
+        .env("KEYCTL_USER", "ghost")
+        .env("KEYCTL_DB", &env.db)
+        .args(["users", "list"])
+        .assert();
+    assert_eq!(code(&a), 4);
+    assert_eq!(env.count_events("access.denied"), 1);
+    let actor: String = env
+        .sql()
+        .query_row(
+            "SELECT actor FROM events WHERE type = 'access.denied'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(actor, "ghost");
+    bare()
+        .env("KEYCTL_USER", "admin")
+        .env("KEYCTL_DB", &env.db)
+        .args(["users", "list"])
+        .assert()
+        .success();
+
+    // --db beats KEYCTL_DB.
+    let a = bare()
+        .env("KEYCTL_DB", &env.db)
+        .env("KEYCTL_USER", "admin")
+        .arg("--db")
+        .arg(&other.db)
+        .args(["users", "list", "-q"])
+        .assert();
+    assert_eq!(stdout(&a), "admin\nonly-in-other\n");
+    let a = bare()
+        .env("KEYCTL_DB", "/nonexistent/keyctl.db")
+        .env("KEYCTL_USER", "admin")
+        .args(["users", "list", "-q", "--db"])
+        .arg(&other.db)
+        .assert();
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    assert_eq!(stdout(&a), "admin\nonly-in-other\n");
+
+    // Global flags after the subcommand, in any order.
+    let a = bare()
+        .args(["users", "list", "--format", "csv", "--as", "admin", "--db"])
+        .arg(&env.db)
+        .assert();
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    assert!(stdout(&a).starts_with("name,roles,licence,created\nadmin,"));
+    let a = bare()
+        .arg("--db")
+        .arg(&env.db)
+        .args(["--as=admin", "--format=json", "-q", "users", "list"])
+        .assert();
+    assert_eq!(stdout(&a), "admin\n");
+    let a = bare()
+        .arg("--db")
+        .arg(&env.db)
+        .args(["settings", "set", "max-keys-per-user", "9", "--as", "admin"])
+        .assert();
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    let n: i64 = env
+        .sql()
+        .query_row("SELECT max_keys_per_user FROM settings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 9);
+}
+
+#[test]
+fn errors_are_one_line_without_backtraces() {
+    let env = Env::with_dev();
+    let cases: &[(&[&str], i32)] = &[
+        (&["users", "add", "admin"], 5),
+        (&["users", "grant", "nobody", "developer"], 3),
+        (&["users", "add", "bad name"], 2),
+        (&["settings", "set", "max-expiry", "0d"], 2),
+        (&["events", "show", "12345"], 3),
+        (&["keys", "show", "0123456789abcdef"], 3),
+        (&["users", "remove", "admin", "--yes"], 5),
+        (&["users", "remove", "dev"], 2),
+    ];
+    for backtrace in ["1", "full"] {
+        for (args, want) in cases {
+            let a = env
+                .cmd("admin")
+                .env("RUST_BACKTRACE", backtrace)
+                .env("RUST_LIB_BACKTRACE", backtrace)
+                .args(*args)
+                .write_stdin("")
+                .assert();
+            let err = stderr(&a);
+            assert_eq!(code(&a), *want, "{args:?}: {err}");
+            assert!(err.starts_with("error: "), "{err}");
+            assert_eq!(err.lines().count(), 1, "{args:?}: {err:?}");
+            assert!(!err.to_lowercase().contains("backtrace"), "{err}");
+            assert!(!err.contains("stack"), "{err}");
+            assert_eq!(stdout(&a), "", "{args:?}");
+        }
+        // An unknown operator and a missing file, too.
+        let a = env
+            .cmd("ghost")
+            .env("RUST_BACKTRACE", backtrace)
+            .args(["events"])
+            .assert();
+        assert_eq!(code(&a), 4);
+        assert!(!stderr(&a).to_lowercase().contains("backtrace"));
+        assert_eq!(stderr(&a).lines().count(), 1);
+        let a = bare()
+            .env("RUST_BACKTRACE", backtrace)
+            .args([
+                "--as",
+                "admin",
+                "--db",
+                "/nonexistent/dir/x.db",
+                "users",
+                "list",
+            ])
+            .assert();
+        assert_eq!(code(&a), 1);
+        assert!(!stderr(&a).to_lowercase().contains("backtrace"));
+        assert_eq!(stderr(&a).lines().count(), 1);
+    }
+}
+
+#[test]
+fn closed_pipe_on_keys_list_ends_quietly() {
+    let env = Env::with_dev();
+    {
+        // Many keys, written straight into the file (hashes are random bytes: none
+        // of these keys can ever verify).
+        let mut c = env.sql();
+        let tx = c.transaction().unwrap();
+        let now = keyctl::now();
+        {
+            let mut stmt = tx
+                .prepare(
+                    "INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
+                     VALUES (?1, ?2, ?3, 'dev', ?4, ?4, ?5)",
+                )
+                .unwrap();
+            for i in 0..3000u32 {
+                let id = format!("{i:016x}");
+                let mut hash = [0u8; 32];
+                hash[..4].copy_from_slice(&i.to_be_bytes());
+                stmt.execute(rusqlite::params![
+                    id,
+                    &hash[..],
+                    format!("ci deploy key number {i}"),
+                    now - i64::from(i),
+                    now + 86_400
+                ])
+                .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    let bin = assert_cmd::cargo::cargo_bin("keyctl");
+    let errfile = env.dir.path().join("stderr.txt");
+    for (cmd, extra) in [
+        ("keys list", "--format=csv"),
+        ("keys list", "--format=json"),
+        ("keys list", "--format=table"),
+        ("keys list", "-q"),
+        ("keys search deploy", "-q"),
+        ("events", "--format=json"),
+    ] {
+        let script = format!(
+            r#""$0" --db "$1" --as admin {cmd} "$3" 2>"$2" | head -n 1 >/dev/null; exit "${{PIPESTATUS[0]}}""#
+        );
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .arg(&bin)
+            .arg(&env.db)
+            .arg(&errfile)
+            .arg(extra)
+            .env_remove("KEYCTL_DB")
+            .env_remove("KEYCTL_USER")
+            .output()
+            .unwrap();
+        let err = std::fs::read_to_string(&errfile).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{cmd} {extra}: {err:?}");
+        assert_eq!(err, "", "{cmd} {extra}");
+    }
+    // The listing itself is complete when nobody closes the pipe.
+    let q = env.ok("admin", &["keys", "list", "-q"]);
+    assert_eq!(q.lines().count(), 3000);
+}
+
+#[test]
+fn stdout_carries_only_data() {
+    let env = Env::with_dev();
+    // Changes: messages go to stderr only.
+    for args in [
+        &["settings", "set", "max-expiry", "7d"][..],
+        &["settings", "enable"],
+        &["users", "grant", "dev", "developer"],
+        &["users", "licence", "dev", "on"],
+    ] {
+        let a = env.run("admin", args);
+        assert_eq!(code(&a), 0, "{args:?}");
+        assert_eq!(stdout(&a), "", "{args:?}");
+    }
+    // JSON everywhere it lists things is one valid document.
+    for args in [
+        &["users", "list"][..],
+        &["settings"],
+        &["events"],
+        &["events", "show", "1"],
+        &["events", "head"],
+        &["events", "verify"],
+        &["events", "top"],
+        &["keys", "list"],
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        let out = env.ok("admin", &all);
+        serde_json::from_str::<serde_json::Value>(&out)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"));
+    }
+    // CSV has a header row.
+    for (args, header) in [
+        (&["users", "list"][..], "name,roles,licence,created"),
+        (&["settings"], "enabled,max_expiry,max_keys_per_user"),
+        (&["events"], "id,time,type,actor,key_id,details,hash"),
+        (
+            &["keys", "list"],
+            "id,name,owner,updated,created,expires,status,last_used,uses",
+        ),
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--format", "csv"]);
+        let out = env.ok("admin", &all);
+        assert_eq!(out.lines().next(), Some(header), "{args:?}");
+    }
+}
