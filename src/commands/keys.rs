@@ -222,7 +222,15 @@ fn delete(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
         )?;
     }
     let outcomes = tenant.delete_keys(&op, &ids, args.dry_run)?;
-    report(ctx, &outcomes, BulkResult::Deleted)
+    let status = report(ctx, &outcomes, BulkResult::Deleted)?;
+    if outcomes.iter().any(|o| o.result == BulkResult::NotYours) {
+        // SPEC §3: a tenant admin deleting someone else's key is pointed to revoke.
+        eprintln!(
+            "hint: only a key's owner can delete it; a tenant admin revokes it instead: \
+             keyctl revoke ID"
+        );
+    }
+    Ok(status)
 }
 
 /// Prints one result per ID (with `-q`: the IDs changed now), a summary on stderr, and

@@ -115,6 +115,7 @@ pub fn list(
     // ?1 is always `now`, so the status expressions can use it.
     let mut args: Vec<Value> = vec![Value::Integer(now)];
     let mut sql = format!("SELECT {} FROM keys WHERE 1", columns());
+    let mut fold_filter: Option<String> = None;
     if let Some(owner) = &q.owner {
         args.push(Value::Text(owner.clone()));
         sql.push_str(&format!(" AND owner = ?{}", args.len()));
@@ -147,6 +148,10 @@ pub fn list(
                 " AND seq IN (SELECT rowid FROM keys_search WHERE keys_search MATCH ?{})",
                 args.len()
             ));
+        } else if !term.is_ascii() {
+            // SQLite's LIKE folds ASCII case only; a short non-ASCII term (which no
+            // index can serve anyway) is matched below, in Rust.
+            fold_filter = Some(term.to_lowercase());
         } else {
             args.push(Value::Text(like_literal(term)));
             let n = args.len();
@@ -162,13 +167,30 @@ pub fn list(
     let descending = q.sort.is_none() != q.reverse;
     let dir = if descending { "DESC" } else { "ASC" };
     sql.push_str(&format!(" ORDER BY {field} {dir}, {tie} {dir}"));
-    if let Some(l) = q.limit {
+    if let Some(l) = q.limit
+        && fold_filter.is_none()
+    {
         sql.push_str(&format!(" LIMIT {l}"));
     }
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(args))?;
+    let mut left = q.limit;
     while let Some(row) = rows.next()? {
-        each(from_row(row)?)?;
+        let key = from_row(row)?;
+        if let Some(t) = &fold_filter {
+            if ![&key.name, &key.id, &key.owner]
+                .iter()
+                .any(|f| f.to_lowercase().contains(t.as_str()))
+            {
+                continue;
+            }
+            match left {
+                Some(0) => break,
+                Some(n) => left = Some(n - 1),
+                None => {}
+            }
+        }
+        each(key)?;
     }
     Ok(())
 }

@@ -1,0 +1,137 @@
+//! The interactive paths, in a real pseudo-terminal (rexpect): the confirmation prompt
+//! of `keyctl revoke ID` and the name prompt of `keys generate` (SPEC §1, §4).
+
+mod common;
+use common::*;
+use rexpect::process::WaitStatus;
+use rexpect::session::{PtySession, spawn_command};
+use std::process::Command;
+
+/// Generous: the machines here are slow and shared.
+const TIMEOUT_MS: u64 = 60_000;
+
+/// `keyctl` with `args`, acting as `user` on `env`, in a fresh pseudo-terminal.
+fn spawn(env: &Env, user: &str, args: &[&str]) -> PtySession {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("keyctl"));
+    cmd.env_remove("KEYCTL_DB")
+        .env_remove("KEYCTL_USER")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .env("COLUMNS", "200")
+        .env("LINES", "50")
+        .arg("--db")
+        .arg(&env.db)
+        .arg("--as")
+        .arg(user)
+        .args(args);
+    spawn_command(cmd, Some(TIMEOUT_MS)).expect("spawn keyctl in a pty")
+}
+
+/// Reads everything until the process closes the terminal; returns (output, exit code).
+fn finish(mut p: PtySession) -> (String, i32) {
+    let rest = p.exp_eof().expect("keyctl ends");
+    let status = p.process().wait().expect("wait for keyctl");
+    match status {
+        WaitStatus::Exited(_, code) => (rest, code),
+        other => panic!("keyctl did not exit normally: {other:?}\n{rest}"),
+    }
+}
+
+fn revoked(env: &Env, id: &str) -> bool {
+    env.sql()
+        .query_row(
+            "SELECT revoked IS NOT NULL FROM keys WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn revoke_asks_and_yes_revokes() {
+    let env = Env::with_dev();
+    let (id, _) = env.generate("dev", "prompted");
+    let mut p = spawn(&env, "admin", &["revoke", &id]);
+    p.exp_string("Revoke 1 key? This cannot be undone.")
+        .expect("the confirmation prompt");
+    p.send("y").expect("answer");
+    p.flush().expect("flush");
+    let (rest, code) = finish(p);
+    assert_eq!(code, 0, "output: {rest}");
+    assert!(rest.contains("revoked"), "output: {rest}");
+    assert!(revoked(&env, &id));
+    assert_eq!(env.count_events("api-key.revoked"), 1);
+}
+
+#[test]
+fn revoke_asks_and_no_changes_nothing() {
+    let env = Env::with_dev();
+    let (id, _) = env.generate("dev", "kept");
+    let events = env.count_events("api-key.revoked");
+    let mut p = spawn(&env, "admin", &["keys", "revoke", &id]);
+    p.exp_string("Revoke 1 key? This cannot be undone.")
+        .expect("the confirmation prompt");
+    p.send("n").expect("answer");
+    p.flush().expect("flush");
+    let (rest, code) = finish(p);
+    assert_ne!(code, 0, "output: {rest}");
+    assert_eq!(code, 2, "output: {rest}");
+    assert!(rest.contains("nothing changed"), "output: {rest}");
+    assert!(!revoked(&env, &id));
+    assert_eq!(env.count_events("api-key.revoked"), events);
+}
+
+#[test]
+fn revoke_prompt_counts_the_keys() {
+    let env = Env::with_dev();
+    let (a, _) = env.generate("dev", "one");
+    let (b, _) = env.generate("dev", "two");
+    let (c, _) = env.generate("dev", "three");
+    let mut p = spawn(&env, "admin", &["revoke", &a, &b, &c]);
+    p.exp_string("Revoke 3 keys? This cannot be undone.")
+        .expect("the confirmation prompt");
+    p.send("y").expect("answer");
+    p.flush().expect("flush");
+    let (rest, code) = finish(p);
+    assert_eq!(code, 0, "output: {rest}");
+    assert!(revoked(&env, &a) && revoked(&env, &b) && revoked(&env, &c));
+}
+
+#[test]
+fn a_developer_is_refused_before_any_prompt() {
+    let env = Env::with_dev();
+    let (id, _) = env.generate("dev", "mine");
+    let p = spawn(&env, "dev", &["revoke", &id]);
+    let (rest, code) = finish(p);
+    assert_eq!(code, 4, "output: {rest}");
+    assert!(!rest.contains("This cannot be undone"), "output: {rest}");
+    assert!(!revoked(&env, &id));
+}
+
+#[test]
+fn revoke_without_ids_on_a_terminal_is_a_usage_error() {
+    let env = Env::with_dev();
+    let (id, _) = env.generate("dev", "mine");
+    let p = spawn(&env, "admin", &["revoke"]);
+    let (rest, code) = finish(p);
+    assert_eq!(code, 2, "output: {rest}");
+    assert!(!revoked(&env, &id));
+}
+
+#[test]
+fn generate_prompts_for_a_name_on_a_terminal() {
+    let env = Env::with_dev();
+    let mut p = spawn(&env, "dev", &["keys", "generate", "-q"]);
+    p.exp_string("Key name").expect("the name prompt");
+    p.send_line("typed at the prompt").expect("answer");
+    let (rest, code) = finish(p);
+    assert_eq!(code, 0, "output: {rest}");
+    assert!(rest.contains("kc_"), "the key is shown: {rest}");
+    assert!(rest.contains("only once"), "{rest}");
+    let name: String = env
+        .sql()
+        .query_row("SELECT name FROM keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(name, "typed at the prompt");
+}
