@@ -50,17 +50,29 @@ pub fn parse(input: &str) -> Result<Duration, String> {
     } else {
         parse_compact(s)
     }
-    .map_err(|why| format!("invalid duration '{}': {why}", s.escape_debug()))?;
+    .map_err(|why| format!("invalid duration '{}': {why}", shown(s)))?;
     Duration::from_secs(total).ok_or_else(|| {
         if total <= 0 {
-            format!("invalid duration '{}': must be positive", s.escape_debug())
+            format!("invalid duration '{}': must be positive", shown(s))
         } else {
             format!(
                 "invalid duration '{}': longer than 100 years",
-                s.escape_debug()
+                shown(s)
             )
         }
     })
+}
+
+/// Untrusted input as echoed in a message: escaped, at most 40 characters, and never
+/// the secret of a key pasted by mistake.
+fn shown(s: &str) -> String {
+    let s = &*crate::token::redact(s);
+    let head: String = s.chars().take(40).flat_map(char::escape_debug).collect();
+    if s.chars().count() > 40 {
+        format!("{head}…")
+    } else {
+        head
+    }
 }
 
 fn unit_seconds(unit: char) -> Option<i64> {
@@ -97,9 +109,10 @@ fn sum_parts(s: &str, units: &str, unit_of: impl Fn(char) -> Option<i64>) -> Res
         if digits.is_empty() {
             return Err(format!("missing number before '{c}'"));
         }
-        let pos = units
-            .find(lower)
-            .expect("unit_of accepts only listed units");
+        let Some(pos) = units.find(lower) else {
+            // E.g. a day in the time part of an ISO duration (`PT1D`).
+            return Err(format!("unit '{c}' is not allowed here (use {units})"));
+        };
         if last_unit_pos.is_some_and(|p| p >= pos) {
             return Err("units must go from largest to smallest, each once".into());
         }
@@ -184,7 +197,7 @@ pub fn parse_time(input: &str) -> Result<i64, String> {
     }
     Err(format!(
         "invalid time '{}': use RFC 3339, e.g. 2026-11-26T20:00:00Z",
-        s.escape_debug()
+        shown(s)
     ))
 }
 
@@ -261,7 +274,7 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for s in ["30d", "1d12h", "90s", "1h1m1s", "7d"] {
+        for s in ["30d", "1d12h", "1m30s", "1h1m1s", "7d"] {
             assert_eq!(parse(s).unwrap().to_string(), s);
         }
         assert_eq!(parse("2w").unwrap().to_string(), "14d");

@@ -37,6 +37,7 @@ fn is_border_line_char(c: char) -> bool {
 
 /// Shortens a field for display in a result row.
 fn shown(field: &str) -> String {
+    let field = &*token::redact(field);
     const MAX: usize = 64;
     if field.chars().count() > MAX {
         let head: String = field.chars().take(MAX).collect();

@@ -59,6 +59,7 @@ pub fn check_key_name(name: &str) -> Result<()> {
 
 /// A short, escaped rendering of untrusted text for messages and the log.
 pub(crate) fn shorten(text: &str) -> String {
+    let text = &*crate::token::redact(text);
     let escaped: String = text.chars().take(64).flat_map(char::escape_debug).collect();
     if text.chars().count() > 64 {
         format!("{escaped}…")
@@ -171,6 +172,15 @@ impl Tenant {
     }
 
     fn transact<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        if self.conn.is_readonly("main").unwrap_or(false) {
+            return Err(crate::error::fail(
+                crate::error::Code::Runtime,
+                format!(
+                    "{} is read-only: this command needs to write to it; nothing changed",
+                    self.path.display()
+                ),
+            ));
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

@@ -142,6 +142,34 @@ fn checksum(body: &str) -> String {
     String::from_utf8(out.to_vec()).expect("base62 is ASCII")
 }
 
+/// Hides the secret of anything shaped like a key in `text` (`kc_` + ID + `_` + ...),
+/// keeping the public prefix and ID, so that an error message, a result row or the log
+/// never repeats a key pasted where an ID or a name was expected.
+pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(PREFIX) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(PREFIX) {
+        let after = &rest[at + PREFIX.len()..];
+        let run = after
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        out.push_str(&rest[..at + PREFIX.len()]);
+        if run > ID_LEN + 1 {
+            out.push_str(&after[..ID_LEN + 1]);
+            out.push_str("[redacted]");
+        } else {
+            out.push_str(&after[..run]);
+        }
+        rest = &after[run..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether `s` has the shape of a key ID (16 of `[a-z0-9]`).
 pub fn is_valid_id(s: &str) -> bool {
     s.len() == ID_LEN
@@ -254,6 +282,16 @@ mod tests {
         assert!(!is_valid_id("0123456789ABCDEF"));
         assert!(!is_valid_id("0123456789abcde_"));
         assert!(!is_valid_id(""));
+    }
+
+    #[test]
+    fn redact_hides_secrets_only() {
+        let key = generate().unwrap();
+        let shown = redact(&format!("x {} y", key.secret)).into_owned();
+        assert_eq!(shown, format!("x kc_{}_[redacted] y", key.id));
+        assert_eq!(redact("kc_0123456789abcdef"), "kc_0123456789abcdef");
+        assert_eq!(redact("plain text"), "plain text");
+        assert!(!redact(&key.secret[..40]).contains(&key.secret[20..40]));
     }
 
     #[test]

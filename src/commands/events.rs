@@ -23,7 +23,7 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
             {
                 return Err(usage(format!(
                     "malformed key ID '{}': an ID is 16 characters of a-z and 0-9",
-                    id.escape_debug()
+                    keyctl::idlist::classify(id).text().escape_debug()
                 )));
             }
             let filter = EventFilter {

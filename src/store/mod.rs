@@ -100,15 +100,81 @@ pub fn open(path: &Path) -> Result<Connection> {
     let mut conn = Connection::open_with_flags(path, flags())
         .with_context(|| format!("opening {}", path.display()))?;
     configure(&conn)?;
-    let version: u32 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .with_context(|| format!("reading {}", path.display()))?;
+    let version: u32 = match read_version(&conn) {
+        Err(e) if cannot_set_up_wal(&e) => {
+            // A read-only file in a directory we cannot write: SQLite cannot create the
+            // WAL index it needs even to read. With no pending WAL, every committed
+            // change is in the file itself, so read it as immutable.
+            conn = open_immutable(path)?;
+            configure(&conn)?;
+            read_version(&conn)
+        }
+        Err(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+            ) =>
+        {
+            return Err(fail(
+                Code::Runtime,
+                format!(
+                    "{} is damaged (truncated or corrupt) and cannot be read; left untouched: \
+                     restore it from a backup",
+                    path.display()
+                ),
+            ));
+        }
+        other => other,
+    }
+    .with_context(|| format!("reading {}", path.display()))?;
     check_version(path, version)?;
     if version < schema::LATEST {
         migrate(&mut conn)
             .with_context(|| format!("upgrading the schema of {}", path.display()))?;
     }
     Ok(conn)
+}
+
+fn read_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+/// Whether opening failed only because the WAL index (`-shm`) cannot be created.
+fn cannot_set_up_wal(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly)
+}
+
+/// Opens a read-only tenant whose `-shm` cannot be created, as immutable; refused when
+/// its `-wal` holds changes not yet in the file (they would be missed).
+fn open_immutable(path: &Path) -> Result<Connection> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(fail(
+            Code::Runtime,
+            format!(
+                "{} is read-only and its write-ahead log holds changes not yet in the file; \
+                 open it once with write access to the file and its directory",
+                path.display()
+            ),
+        ));
+    }
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/._-~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?immutable=1");
+    Ok(Connection::open_with_flags(
+        &uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?)
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {
