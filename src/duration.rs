@@ -55,10 +55,7 @@ pub fn parse(input: &str) -> Result<Duration, String> {
         if total <= 0 {
             format!("invalid duration '{}': must be positive", shown(s))
         } else {
-            format!(
-                "invalid duration '{}': longer than 100 years",
-                shown(s)
-            )
+            format!("invalid duration '{}': longer than 100 years", shown(s))
         }
     })
 }

@@ -17,7 +17,8 @@ fn main() -> ExitCode {
             // error is a usage error (exit 2).
             // A key passed as an argument by mistake (`keys verify KEY`) is not echoed.
             let rendered = e.render().to_string();
-            let help_shown = e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+            let help_shown =
+                e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
             match keyctl::token::redact(&rendered) {
                 // A usage error is one line like every other error (SPEC §5): clap's
                 // message and tips, without the usage block.
