@@ -1,6 +1,7 @@
 //! Durations (`90d`, `12h`, `1d12h`, `P30D`, `PT24H`, `P1DT12H`) and points in time
 //! (RFC 3339, or a duration meaning "that long ago").
 
+use crate::error::echo;
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::fmt;
 
@@ -50,26 +51,14 @@ pub fn parse(input: &str) -> Result<Duration, String> {
     } else {
         parse_compact(s)
     }
-    .map_err(|why| format!("invalid duration '{}': {why}", shown(s)))?;
+    .map_err(|why| format!("invalid duration '{}': {why}", echo(s)))?;
     Duration::from_secs(total).ok_or_else(|| {
         if total <= 0 {
-            format!("invalid duration '{}': must be positive", shown(s))
+            format!("invalid duration '{}': must be positive", echo(s))
         } else {
-            format!("invalid duration '{}': longer than 100 years", shown(s))
+            format!("invalid duration '{}': longer than 100 years", echo(s))
         }
     })
-}
-
-/// Untrusted input as echoed in a message: escaped, at most 40 characters, and never
-/// the secret of a key pasted by mistake.
-fn shown(s: &str) -> String {
-    let s = &*crate::token::redact(s);
-    let head: String = s.chars().take(40).flat_map(char::escape_debug).collect();
-    if s.chars().count() > 40 {
-        format!("{head}…")
-    } else {
-        head
-    }
 }
 
 fn unit_seconds(unit: char) -> Option<i64> {
@@ -194,7 +183,7 @@ pub fn parse_time(input: &str) -> Result<i64, String> {
     }
     Err(format!(
         "invalid time '{}': use RFC 3339, e.g. 2026-11-26T20:00:00Z",
-        shown(s)
+        echo(s)
     ))
 }
 

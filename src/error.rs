@@ -51,6 +51,18 @@ pub fn fail(code: Code, message: impl Into<String>) -> anyhow::Error {
     })
 }
 
+/// Untrusted input as echoed in a message or the log: control characters escaped, at
+/// most 64 characters, and never the secret of a key pasted by mistake.
+pub fn echo(text: &str) -> String {
+    let text = crate::token::redact(text);
+    let escaped: String = text.chars().take(64).flat_map(char::escape_debug).collect();
+    if text.chars().count() > 64 {
+        format!("{escaped}…")
+    } else {
+        escaped
+    }
+}
+
 /// A usage error (exit 2).
 pub fn usage(message: impl Into<String>) -> anyhow::Error {
     fail(Code::Usage, message)

@@ -24,7 +24,7 @@ impl std::str::FromStr for Anchor {
         let bad = || {
             format!(
                 "invalid anchor '{}': expected ID:HASH as printed by `keyctl events head`",
-                s.escape_debug()
+                crate::error::echo(s)
             )
         };
         let (id, hash) = s.trim().split_once(':').ok_or_else(bad)?;
@@ -61,7 +61,7 @@ impl Tenant {
         {
             return Err(usage(format!(
                 "unknown event type '{}'; one of: {}",
-                kind.escape_debug(),
+                crate::error::echo(kind),
                 crate::model::event_type::ALL.join(", ")
             )));
         }

@@ -120,13 +120,14 @@ fn key_not_found(id: &str) -> anyhow::Error {
     not_found(format!("no key with ID {id}"))
 }
 
-fn check_id(id: &str) -> Result<()> {
+/// Checks a key ID given as an argument: a malformed one is a usage error (exit 2).
+pub fn check_key_id(id: &str) -> Result<()> {
     if token::is_valid_id(id) {
         Ok(())
     } else {
         Err(usage(format!(
             "malformed key ID '{}': an ID is 16 characters of a-z and 0-9",
-            crate::tenant::shorten(id)
+            crate::error::echo(id)
         )))
     }
 }
@@ -231,7 +232,7 @@ impl Tenant {
 
     /// One key by ID.
     pub fn show_key(&mut self, op: &Operator, id: &str) -> Result<Key> {
-        check_id(id)?;
+        check_key_id(id)?;
         let scope = self.authorize(op, Action::ReadKeys)?;
         let key = self.read(|tx| store::keys::get(tx, id, now()))?;
         match key {
@@ -247,7 +248,7 @@ impl Tenant {
 
     /// Renames one of `op`'s keys.
     pub fn rename_key(&mut self, op: &Operator, id: &str, name: &str) -> Result<Key> {
-        check_id(id)?;
+        check_key_id(id)?;
         check_key_name(name)?;
         let scope = self.authorize(op, Action::RenameKey)?;
         self.write(|tx| {

@@ -39,7 +39,7 @@ mod users;
 mod verify;
 
 pub use events::{Anchor, ChainReport};
-pub use keys::{BulkOutcome, BulkResult, Expiry, Generated};
+pub use keys::{BulkOutcome, BulkResult, Expiry, Generated, check_key_id};
 pub use model::{Event, Key, Role, Settings, Status, User};
 pub use settings::SettingChange;
 pub use store::events::{Filter as EventFilter, TopRow};

@@ -1,7 +1,7 @@
 //! The tenant: an open database, the operator behind a command, and the transaction
 //! and authorisation helpers every operation goes through.
 
-use crate::error::{denied, usage};
+use crate::error::{denied, echo, usage};
 use crate::model::{Operator, User, event_type};
 use crate::policy::{self, Action, Scope};
 use crate::store::{self, events::Appender};
@@ -35,7 +35,7 @@ pub fn check_user_name(name: &str) -> Result<()> {
     } else {
         Err(usage(format!(
             "invalid user name '{}': use 1-64 characters of A-Z a-z 0-9 . _ @ -",
-            shorten(name)
+            echo(name)
         )))
     }
 }
@@ -55,17 +55,6 @@ pub fn check_key_name(name: &str) -> Result<()> {
         return Err(usage("the key name contains control characters"));
     }
     Ok(())
-}
-
-/// A short, escaped rendering of untrusted text for messages and the log.
-pub(crate) fn shorten(text: &str) -> String {
-    let text = &*crate::token::redact(text);
-    let escaped: String = text.chars().take(64).flat_map(char::escape_debug).collect();
-    if text.chars().count() > 64 {
-        format!("{escaped}…")
-    } else {
-        escaped
-    }
 }
 
 /// One tenant database, open.
@@ -134,7 +123,7 @@ impl Tenant {
             None => {
                 let reason = format!(
                     "unknown operator '{}': not a user of this tenant (set --as or KEYCTL_USER)",
-                    shorten(name)
+                    echo(name)
                 );
                 Err(self.deny(name, command, &reason, None))
             }
@@ -233,7 +222,7 @@ pub(crate) fn log_name(name: &str) -> String {
     if check_user_name(name).is_ok() {
         name.to_owned()
     } else {
-        shorten(name)
+        echo(name)
     }
 }
 

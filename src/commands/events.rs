@@ -18,13 +18,8 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
     match args.command {
         None => {
             let f = args.filters;
-            if let Some(id) = &f.key_id
-                && !keyctl::token::is_valid_id(id)
-            {
-                return Err(usage(format!(
-                    "malformed key ID '{}': an ID is 16 characters of a-z and 0-9",
-                    keyctl::idlist::classify(id).text().escape_debug()
-                )));
+            if let Some(id) = &f.key_id {
+                keyctl::check_key_id(id)?;
             }
             let filter = EventFilter {
                 key_id: f.key_id,

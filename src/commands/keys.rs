@@ -169,18 +169,9 @@ fn requested_ids(ids: &[String]) -> Result<Vec<Requested>> {
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for arg in ids {
-            match idlist::classify(arg) {
-                Requested::Id(id) => {
-                    if seen.insert(id.clone()) {
-                        out.push(Requested::Id(id));
-                    }
-                }
-                Requested::Invalid(shown) => {
-                    return Err(usage(format!(
-                        "malformed key ID '{}': an ID is 16 characters of a-z and 0-9",
-                        shown.escape_debug()
-                    )));
-                }
+            keyctl::check_key_id(arg)?;
+            if seen.insert(arg) {
+                out.push(Requested::Id(arg.clone()));
             }
         }
         out

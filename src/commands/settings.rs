@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, cmd: Option<SettingsCommand>) -> Result<u8> {
             let n: u32 = count.trim().parse().map_err(|_| {
                 usage(format!(
                     "max-keys-per-user must be a whole number 1-1000, not '{}'",
-                    count.escape_debug()
+                    keyctl::error::echo(&count)
                 ))
             })?;
             Some(SettingChange::MaxKeysPerUser(n).check()?)
