@@ -78,14 +78,8 @@ fn listing(dir: &Path) -> Vec<String> {
 /// Runs `args` as `user` with `input` on stdin, tolerating a process that stops reading
 /// early (a 1 MB line is more than `keys verify` reads).
 fn run_with_stdin(env: &Env, user: &str, args: &[&str], input: &[u8]) -> Assert {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keyctl"))
-        .env_remove("KEYCTL_DB")
-        .env_remove("KEYCTL_USER")
-        .env_remove("RUST_BACKTRACE")
-        .arg("--db")
-        .arg(&env.db)
-        .arg("--as")
-        .arg(user)
+    let mut child = env
+        .std_cmd(user)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -201,8 +195,7 @@ fn newer_schema() {
     {
         let conn = env.sql();
         conn.pragma_update(None, "user_version", 99).unwrap();
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .unwrap();
+        checkpoint(&conn);
     }
     let err = env.run("admin", &["keys", "list"]);
     assert!(one_line_error(&err, 1).contains("schema version 99"));
@@ -214,12 +207,7 @@ fn missing_directory_creates_nothing() {
     let env = Env::empty();
     let db = env.dir.path().join("no/such/dir/tenant.db");
     for args in OPENERS {
-        let a = Command::new(env!("CARGO_BIN_EXE_keyctl"))
-            .env_remove("KEYCTL_DB")
-            .env_remove("KEYCTL_USER")
-            .arg("--db")
-            .arg(&db)
-            .args(["--as", "admin"])
+        let a = std_cmd(&db, "admin")
             .args(*args)
             .stdin(Stdio::null())
             .output()
@@ -254,6 +242,21 @@ fn as_nobody(bin: &Path, db: &Path, args: &[&str]) -> Assert {
         .output()
         .unwrap();
     Assert::new(out)
+}
+
+/// Runs the binary on `db` with `args` (which name the operator, if any), with no
+/// KEYCTL_USER from outside.
+fn run_on(db: &Path, args: &[&str]) -> Assert {
+    Assert::new(
+        Command::new(env!("CARGO_BIN_EXE_keyctl"))
+            .env_remove("KEYCTL_USER")
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap(),
+    )
 }
 
 /// Reads work on a read-only file; writes fail with exit 1 and change nothing.
@@ -328,18 +331,7 @@ fn read_only_file_reads_work_writes_fail_cleanly() {
         let set = Command::new("chattr").arg("+i").arg(&copy).output();
         if set.is_ok_and(|o| o.status.success()) {
             let _guard = Immutable(copy.clone());
-            let run = |args: &[&str]| {
-                Assert::new(
-                    Command::new(env!("CARGO_BIN_EXE_keyctl"))
-                        .env_remove("KEYCTL_USER")
-                        .arg("--db")
-                        .arg(&copy)
-                        .args(args)
-                        .stdin(Stdio::null())
-                        .output()
-                        .unwrap(),
-                )
-            };
+            let run = |args: &[&str]| run_on(&copy, args);
             read_only_checks(&copy, &run, &id);
             checked += 1;
         } else {
@@ -351,18 +343,7 @@ fn read_only_file_reads_work_writes_fail_cleanly() {
         std::fs::copy(&env.db, &db).unwrap();
         std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
-        let run = |args: &[&str]| {
-            Assert::new(
-                Command::new(env!("CARGO_BIN_EXE_keyctl"))
-                    .env_remove("KEYCTL_USER")
-                    .arg("--db")
-                    .arg(&db)
-                    .args(args)
-                    .stdin(Stdio::null())
-                    .output()
-                    .unwrap(),
-            )
-        };
+        let run = |args: &[&str]| run_on(&db, args);
         read_only_checks(&db, &run, &id);
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         checked += 1;
@@ -771,6 +752,18 @@ fn sql_metacharacters_round_trip() {
     env.ok("admin", &["events", "verify"]);
 }
 
+/// (keys, users) as stored.
+fn key_and_user_counts(env: &Env) -> (i64, i64) {
+    let conn = env.sql();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM keys", [], |r| r.get(0))
+        .unwrap();
+    let u: i64 = conn
+        .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+        .unwrap();
+    (n, u)
+}
+
 #[test]
 fn unknown_and_odd_operators() {
     let env = Env::with_dev();
@@ -784,16 +777,7 @@ fn unknown_and_odd_operators() {
         "ünïcødé",
         "-",
     ];
-    let keys_before = {
-        let conn = env.sql();
-        let n: i64 = conn
-            .query_row("SELECT count(*) FROM keys", [], |r| r.get(0))
-            .unwrap();
-        let u: i64 = conn
-            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
-            .unwrap();
-        (n, u)
-    };
+    let keys_before = key_and_user_counts(&env);
     let denied_before = env.count_events("access.denied");
     for name in odd {
         for args in [
@@ -823,14 +807,11 @@ fn unknown_and_odd_operators() {
         odd.len() as i64 * 5,
         "each denial recorded"
     );
-    let conn = env.sql();
-    let n: i64 = conn
-        .query_row("SELECT count(*) FROM keys", [], |r| r.get(0))
-        .unwrap();
-    let u: i64 = conn
-        .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!((n, u), keys_before, "nothing else changed");
+    assert_eq!(
+        key_and_user_counts(&env),
+        keys_before,
+        "nothing else changed"
+    );
     // Wherever the name is echoed back it is escaped and short.
     let json = env.ok(
         "admin",

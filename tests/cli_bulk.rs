@@ -4,21 +4,11 @@
 mod common;
 use assert_cmd::assert::Assert;
 use common::*;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 // ---------------------------------------------------------------------------------
 // Local helpers
 // ---------------------------------------------------------------------------------
-
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-fn json(a: &Assert) -> Value {
-    let out = stdout(a);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {out:?}"))
-}
 
 /// The stored status of a key: "active", "expired", "revoked", or "gone".
 fn status(env: &Env, id: &str) -> &'static str {
@@ -38,23 +28,12 @@ fn status(env: &Env, id: &str) -> &'static str {
     }
 }
 
-fn expire(env: &Env, id: &str) {
-    let n = env
-        .sql()
-        .execute(
-            "UPDATE keys SET expires = ?2 WHERE id = ?1",
-            rusqlite::params![id, now() - 60],
-        )
-        .unwrap();
-    assert_eq!(n, 1);
-}
-
 /// (id, name, revoked, updated) of every key, and the number of events other than
 /// denials: enough to prove a refused run changed nothing.
 type Snapshot = (Vec<(String, String, Option<i64>, i64)>, i64);
 
 /// A snapshot of the keys table and the number of events, to prove nothing changed.
-fn snapshot(env: &Env) -> Snapshot {
+fn keys_snapshot(env: &Env) -> Snapshot {
     let conn = env.sql();
     let mut stmt = conn
         .prepare("SELECT id, name, revoked, updated FROM keys ORDER BY id")
@@ -75,7 +54,7 @@ fn snapshot(env: &Env) -> Snapshot {
 }
 
 /// (actor, key_id, time) of every event of `kind`, oldest first.
-fn events_of(env: &Env, kind: &str) -> Vec<(String, Option<String>, i64, i64)> {
+fn events_timed(env: &Env, kind: &str) -> Vec<(String, Option<String>, i64, i64)> {
     let conn = env.sql();
     let mut stmt = conn
         .prepare("SELECT actor, key_id, time, id FROM events WHERE type = ?1 ORDER BY id")
@@ -153,7 +132,7 @@ fn revoke_ids_as_arguments_both_spellings() {
         assert!(err.contains("revoked: 2"), "summary: {err}");
         assert!(!out.contains("revoked: 2"), "summary on stdout");
     }
-    let evs = events_of(&env, "api-key.revoked");
+    let evs = events_timed(&env, "api-key.revoked");
     assert_eq!(evs.len(), 4);
     for (ev, id) in evs.iter().zip(&ids) {
         assert_eq!(ev.0, "admin");
@@ -176,7 +155,7 @@ fn revoke_ids_as_arguments_both_spellings() {
 fn revoke_is_for_tenant_admins_only() {
     let (env, ids) = with_keys(2);
     env.ok("admin", &["users", "add", "plain"]);
-    let before = snapshot(&env);
+    let before = keys_snapshot(&env);
     for user in ["dev", "plain", "ghost"] {
         for cmd in [["revoke"], ["keys"]] {
             let mut args: Vec<&str> = cmd.to_vec();
@@ -197,14 +176,14 @@ fn revoke_is_for_tenant_admins_only() {
     assert_eq!(code(&a), 4);
     let a = run_stdin(&env, "dev", &["revoke", "--dry-run"], ids.join("\n"));
     assert_eq!(code(&a), 4);
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(keys_snapshot(&env), before);
     assert_eq!(status(&env, &ids[0]), "active");
 }
 
 #[test]
 fn malformed_id_argument_is_a_usage_error_and_changes_nothing() {
     let (env, ids) = with_keys(1);
-    let before = snapshot(&env);
+    let before = keys_snapshot(&env);
     for bad in [
         "not-an-id",
         "0123456789ABCDEF",
@@ -218,13 +197,13 @@ fn malformed_id_argument_is_a_usage_error_and_changes_nothing() {
         let a = env.run("dev", &["keys", "delete", &ids[0], bad, "--yes"]);
         assert_eq!(code(&a), 2, "{bad}");
     }
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(keys_snapshot(&env), before);
 }
 
 #[test]
 fn destructive_runs_need_yes_off_a_terminal() {
     let (env, ids) = with_keys(2);
-    let before = snapshot(&env);
+    let before = keys_snapshot(&env);
     let a = env.run("admin", &["revoke", &ids[0]]);
     assert_eq!(code(&a), 2);
     assert!(stderr(&a).contains("--yes"), "{}", stderr(&a));
@@ -238,26 +217,26 @@ fn destructive_runs_need_yes_off_a_terminal() {
     assert!(stderr(&a).contains("--yes"));
     let a = run_stdin(&env, "dev", &["keys", "delete"], ids.join("\n"));
     assert_eq!(code(&a), 2);
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(keys_snapshot(&env), before);
 }
 
 #[test]
 fn no_ids_at_all_is_a_usage_error() {
     let (env, _) = with_keys(1);
-    let before = snapshot(&env);
+    let before = keys_snapshot(&env);
     for input in ["", "\n\n", "# nothing\nID\n"] {
         let a = run_stdin(&env, "admin", &["revoke", "--yes"], input);
         assert_eq!(code(&a), 2, "{input:?}");
     }
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(keys_snapshot(&env), before);
 }
 
 #[test]
 fn dry_run_reports_and_changes_nothing() {
     let (env, ids) = with_keys(3);
     env.ok("admin", &["revoke", &ids[1], "--yes"]);
-    expire(&env, &ids[2]);
-    let before = snapshot(&env);
+    set_key(&env, &ids[2], "expires", Some(now() - 60));
+    let before = keys_snapshot(&env);
 
     let a = env.run(
         "admin",
@@ -286,7 +265,7 @@ fn dry_run_reports_and_changes_nothing() {
     let a = env.run("admin", &["keys", "revoke", &ids[0], "--dry-run"]);
     assert_eq!(code(&a), 0);
     assert!(stdout(&a).contains("would revoke"));
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(keys_snapshot(&env), before);
     assert_eq!(status(&env, &ids[0]), "active");
 
     let a = env.run(
@@ -309,7 +288,7 @@ fn dry_run_reports_and_changes_nothing() {
             ids[0], ids[1]
         )
     );
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(keys_snapshot(&env), before);
     assert_eq!(env.count_events("api-key.deleted"), 0);
 }
 
@@ -462,7 +441,7 @@ fn invalid_lines_on_stdin_are_results() {
 fn every_key_now_unusable_exits_zero() {
     let (env, ids) = with_keys(3);
     env.ok("admin", &["revoke", &ids[1], "--yes"]);
-    expire(&env, &ids[2]);
+    set_key(&env, &ids[2], "expires", Some(now() - 60));
     let a = env.run(
         "admin",
         &[
@@ -516,7 +495,7 @@ fn partial_runs_exit_six() {
 #[test]
 fn all_failures_share_their_code() {
     let (env, ids) = with_keys(1);
-    let before = snapshot(&env);
+    let before = keys_snapshot(&env);
     // All not found.
     let a = env.run(
         "admin",
@@ -561,7 +540,7 @@ fn all_failures_share_their_code() {
         results(&a),
         vec![pair("bad", "invalid id"), pair(UNKNOWN, "not found")]
     );
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(keys_snapshot(&env), before);
     assert_eq!(status(&env, &ids[0]), "active");
 }
 
@@ -604,7 +583,7 @@ fn one_event_per_revoked_key_in_one_run() {
         ids.join("\n"),
     );
     assert_eq!(code(&a), 0);
-    let evs = events_of(&env, "api-key.revoked");
+    let evs = events_timed(&env, "api-key.revoked");
     let new = &evs[before as usize..];
     assert_eq!(new.len(), 4);
     for (ev, id) in new.iter().zip(&ids[..4]) {
@@ -681,7 +660,7 @@ fn search_quiet_piped_into_revoke_end_to_end() {
 fn owner_deletes_own_keys() {
     let (env, ids) = with_keys(3);
     env.ok("admin", &["revoke", &ids[1], "--yes"]);
-    expire(&env, &ids[2]);
+    set_key(&env, &ids[2], "expires", Some(now() - 60));
     let a = env.run(
         "dev",
         &[
@@ -700,7 +679,7 @@ fn owner_deletes_own_keys() {
     for id in &ids {
         assert_eq!(status(&env, id), "gone");
     }
-    let evs = events_of(&env, "api-key.deleted");
+    let evs = events_timed(&env, "api-key.deleted");
     assert_eq!(evs.len(), 3);
     assert!(evs.iter().all(|e| e.0 == "dev"));
     assert!(stderr(&a).contains("deleted: 3"));
@@ -713,14 +692,14 @@ fn owner_deletes_own_keys() {
 #[test]
 fn admin_without_developer_role_cannot_delete() {
     let (env, ids) = with_keys(1);
-    let before = snapshot(&env);
+    let before = keys_snapshot(&env);
     let denied = env.count_events("access.denied");
     let a = env.run("admin", &["keys", "delete", &ids[0], "--yes"]);
     assert_eq!(code(&a), 4);
     let err = stderr(&a);
     assert!(err.contains("revoke"), "no hint to revoke: {err}");
     assert!(stdout(&a).is_empty());
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(keys_snapshot(&env), before);
     assert_eq!(env.count_events("access.denied"), denied + 1);
     // Also via stdin.
     let a = run_stdin(&env, "admin", &["keys", "delete", "--yes"], ids[0].clone());
@@ -733,7 +712,7 @@ fn admin_developer_deleting_anothers_key_is_not_yours() {
     let (env, ids) = with_keys(2);
     env.ok("admin", &["users", "grant", "admin", "developer"]);
     let (own, _) = env.generate("admin", "admin's own");
-    let before = snapshot(&env);
+    let before = keys_snapshot(&env);
     let denied = env.count_events("access.denied");
     let a = env.run(
         "admin",
@@ -750,7 +729,7 @@ fn admin_developer_deleting_anothers_key_is_not_yours() {
     let err = stderr(&a);
     assert!(err.contains("keyctl revoke"), "no hint to revoke: {err}");
     assert!(!stdout(&a).contains("keyctl revoke"), "hint on stdout");
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(keys_snapshot(&env), before);
     assert_eq!(env.count_events("access.denied"), denied + 2);
     let conn = env.sql();
     let key_ids: Vec<Option<String>> = conn
@@ -799,14 +778,14 @@ fn developer_deleting_anothers_key_gets_not_found() {
     let (env, ids) = with_keys(1);
     env.add_developer("dev2");
     let (mine, _) = env.generate("dev2", "dev2's");
-    let before = snapshot(&env);
+    let before = keys_snapshot(&env);
     let a = env.run(
         "dev2",
         &["keys", "delete", &ids[0], "--yes", "--format", "json"],
     );
     assert_eq!(code(&a), 3);
     assert_eq!(results(&a), vec![pair(&ids[0], "not found")]);
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(keys_snapshot(&env), before);
     let a = env.run(
         "dev2",
         &[
@@ -831,15 +810,7 @@ fn developer_deleting_anothers_key_gets_not_found() {
 #[test]
 fn thousands_of_ids_on_stdin_in_one_run() {
     let env = Env::with_dev();
-    env.sql()
-        .execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) \
-             INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
-             SELECT printf('%016d', i), randomblob(32), 'bulk ' || i, 'dev', ?1, ?1, ?1 + 86400 \
-             FROM n",
-            [now()],
-        )
-        .unwrap();
+    seed_keys(&env, "dev", 3000);
     let ids = env.ok("admin", &["keys", "list", "-q"]);
     assert_eq!(ids.lines().count(), 3000);
     let a = run_stdin(&env, "admin", &["revoke", "--yes", "--format", "json"], ids);

@@ -7,74 +7,14 @@ use common::*;
 use keyctl::store::events::{Appender, GENESIS, chain_hash, hex};
 use serde_json::{Value, json};
 
-/// Users, settings and keys as text, to compare before and after a command.
-fn snapshot(env: &Env) -> String {
-    let c = env.sql();
-    let mut out = String::new();
-    for q in [
-        "SELECT name||'|'||tenant_admin||'|'||developer||'|'||licence||'|'||created \
-         FROM users ORDER BY name",
-        "SELECT enabled||'|'||max_expiry||'|'||max_keys_per_user FROM settings",
-        "SELECT id||'|'||name||'|'||owner||'|'||updated||'|'||expires||'|'||\
-         ifnull(revoked,'-')||'|'||uses||'|'||ifnull(last_used,'-') FROM keys ORDER BY id",
-        "SELECT id||'|'||time||'|'||type||'|'||actor||'|'||ifnull(key_id,'-')||'|'||\
-         details||'|'||hash FROM events ORDER BY id",
-    ] {
-        let mut stmt = c.prepare(q).unwrap();
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
-        for row in rows {
-            out.push_str(&row.unwrap());
-            out.push('\n');
-        }
-        out.push_str("--\n");
-    }
-    out
-}
-
-fn last_event(env: &Env) -> i64 {
-    env.sql()
-        .query_row("SELECT ifnull(max(id), 0) FROM events", [], |r| r.get(0))
-        .unwrap()
-}
-
-/// (type, actor, details) of the events after `after`.
-fn events_after(env: &Env, after: i64) -> Vec<(String, String, Value)> {
-    let c = env.sql();
-    let mut stmt = c
-        .prepare("SELECT type, actor, details FROM events WHERE id > ?1 ORDER BY id")
-        .unwrap();
-    stmt.query_map([after], |r| {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            serde_json::from_str(&r.get::<_, String>(2)?).unwrap(),
-        ))
-    })
-    .unwrap()
-    .collect::<Result<_, _>>()
-    .unwrap()
-}
-
-/// Runs a command that must be refused with exit 4, recording exactly one
-/// `access.denied` event by `user` and changing nothing else.
-fn assert_denied(env: &Env, user: &str, args: &[&str]) -> Value {
-    let before = snapshot(env);
-    let last = last_event(env);
-    let a = env.run(user, args);
-    assert_eq!(code(&a), 4, "{user} {args:?}: {}", stderr(&a));
-    assert!(stderr(&a).starts_with("error: "), "{}", stderr(&a));
-    assert_eq!(stdout(&a), "", "{user} {args:?}");
-    let new = events_after(env, last);
-    assert_eq!(new.len(), 1, "{user} {args:?}: {new:?}");
-    assert_eq!(new[0].0, "access.denied");
-    assert_eq!(new[0].1, user);
-    // Everything before the new event is as it was.
-    let after = snapshot(env);
+/// [`assert_denied`], and every event before the denial is kept as it was; returns the
+/// denial's details.
+fn assert_denied_keeping_log(env: &Env, user: &str, args: &[&str]) -> Value {
+    let before = snapshot_with_events(env);
+    let details = assert_denied(env, user, args).details;
     let old_events = before.split("--\n").nth(3).unwrap();
-    assert!(after.contains(old_events));
-    let strip = |s: &str| s.split("--\n").take(3).collect::<Vec<_>>().join("--\n");
-    assert_eq!(strip(&after), strip(&before), "{user} {args:?}");
-    new[0].2.clone()
+    assert!(snapshot_with_events(env).contains(old_events));
+    details
 }
 
 /// Events as JSON objects from `events --format json` plus `args`.
@@ -179,12 +119,12 @@ fn only_admins_read_events() {
     ];
     for user in ["dev", "nolic", "plain"] {
         for args in reads {
-            let d = assert_denied(&env, user, args);
+            let d = assert_denied_keeping_log(&env, user, args);
             assert_eq!(d["action"], "events.read", "{args:?}");
         }
     }
     for args in reads {
-        let d = assert_denied(&env, "ghost", args);
+        let d = assert_denied_keeping_log(&env, "ghost", args);
         assert!(d["reason"].as_str().unwrap().contains("unknown operator"));
     }
     // The admin sees every one of those denials, and the chain holds.
@@ -289,7 +229,7 @@ fn since_and_until_select_a_window() {
     );
     assert_eq!(actors(&["--until", &five_days_ago]), ["ten"]);
 
-    let before = snapshot(&env);
+    let before = snapshot_with_events(&env);
     for bad in ["yesterday", "0d", "5", "2026-13-45T00:00:00Z"] {
         for flag in ["--since", "--until"] {
             let a = env.run("admin", &["events", flag, bad]);
@@ -297,13 +237,13 @@ fn since_and_until_select_a_window() {
             assert!(stderr(&a).starts_with("error: "));
         }
     }
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(snapshot_with_events(&env), before);
 }
 
 #[test]
 fn unknown_type_is_a_usage_error() {
     let env = Env::new();
-    let before = snapshot(&env);
+    let before = snapshot_with_events(&env);
     for bad in ["bogus", "api-key", "USER.ADDED", ""] {
         let a = env.run("admin", &["events", "--type", bad]);
         assert_eq!(code(&a), 2, "{bad}: {}", stderr(&a));
@@ -315,7 +255,7 @@ fn unknown_type_is_a_usage_error() {
         stderr(&a).contains("access.denied"),
         "lists the known types"
     );
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(snapshot_with_events(&env), before);
     // Every documented type is accepted.
     for t in [
         "user.added",
@@ -373,14 +313,14 @@ fn show_one_event() {
         "{csv}"
     );
 
-    let before = snapshot(&env);
+    let before = snapshot_with_events(&env);
     for missing in ["9", "999", "0", "-5"] {
         let a = env.run("admin", &["events", "show", "--", missing]);
         assert_eq!(code(&a), 3, "{missing}: {}", stderr(&a));
         assert!(stderr(&a).starts_with("error: "));
         assert_eq!(stdout(&a), "");
     }
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(snapshot_with_events(&env), before);
     assert_eq!(code(&env.run("admin", &["events", "show", "abc"])), 2);
 }
 
@@ -599,7 +539,7 @@ fn anchor_beyond_the_log_fails() {
 fn malformed_anchor_is_a_usage_error() {
     let (env, _) = eight_events();
     let hash = head(&env).split_once(':').unwrap().1.to_owned();
-    let before = snapshot(&env);
+    let before = snapshot_with_events(&env);
     for bad in [
         "abc".to_owned(),
         "8".to_owned(),
@@ -618,7 +558,7 @@ fn malformed_anchor_is_a_usage_error() {
         assert!(stderr(&a).starts_with("error: "), "{}", stderr(&a));
         assert_eq!(stdout(&a), "");
     }
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(snapshot_with_events(&env), before);
 }
 
 #[test]
@@ -626,7 +566,7 @@ fn schema_triggers_refuse_rewriting_history() {
     let env = Env::with_dev();
     let (id, _) = env.generate("dev", "k");
     env.ok("admin", &["revoke", "--yes", &id]);
-    let before = snapshot(&env);
+    let before = snapshot_with_events(&env);
     let c = env.sql();
     let err = c
         .execute("UPDATE events SET details = '{}' WHERE id = 1", [])
@@ -655,7 +595,7 @@ fn schema_triggers_refuse_rewriting_history() {
         .is_err()
     );
     drop(c);
-    assert_eq!(snapshot(&env), before);
+    assert_eq!(snapshot_with_events(&env), before);
     env.ok("admin", &["events", "verify"]);
     let v: Value =
         serde_json::from_str(&env.ok("admin", &["keys", "show", &id, "--format", "json"])).unwrap();
@@ -710,24 +650,9 @@ fn closed_pipe_ends_quietly() {
         }
         tx.commit().unwrap();
     }
-    let bin = assert_cmd::cargo::cargo_bin("keyctl");
-    let errfile = env.dir.path().join("stderr.txt");
     for extra in ["--format=json", "--format=csv", "--format=table", "-q"] {
-        let out = std::process::Command::new("bash")
-            .arg("-c")
-            .arg(
-                r#""$0" --db "$1" --as admin events "$3" 2>"$2" | head -n 1 >/dev/null; exit "${PIPESTATUS[0]}""#,
-            )
-            .arg(&bin)
-            .arg(&env.db)
-            .arg(&errfile)
-            .arg(extra)
-            .env_remove("KEYCTL_DB")
-            .env_remove("KEYCTL_USER")
-            .output()
-            .unwrap();
-        let err = std::fs::read_to_string(&errfile).unwrap();
-        assert_eq!(out.status.code(), Some(0), "{extra}: keyctl said {err:?}");
+        let (status, err) = head_pipe(&env, "events", extra);
+        assert_eq!(status, Some(0), "{extra}: keyctl said {err:?}");
         assert_eq!(err, "", "{extra}: nothing on stderr");
     }
 }

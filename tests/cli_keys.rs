@@ -2,7 +2,6 @@
 //! real binary (SPEC §3, §4, §5, §6).
 
 mod common;
-use assert_cmd::assert::Assert;
 use common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -12,15 +11,6 @@ use std::collections::BTreeSet;
 // ---------------------------------------------------------------------------------
 
 const DAY: i64 = 86_400;
-
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-fn json(a: &Assert) -> Value {
-    let out = stdout(a);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {out:?}"))
-}
 
 fn unix(rfc3339: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
@@ -54,36 +44,6 @@ fn key_int(env: &Env, id: &str, col: &str) -> Option<i64> {
             |r| r.get(0),
         )
         .unwrap()
-}
-
-fn set_key(env: &Env, id: &str, col: &str, value: Option<i64>) {
-    let n = env
-        .sql()
-        .execute(
-            &format!("UPDATE keys SET {col} = ?2 WHERE id = ?1"),
-            rusqlite::params![id, value],
-        )
-        .unwrap();
-    assert_eq!(n, 1, "no key {id}");
-}
-
-/// (actor, key_id, details) of every event of `kind`, oldest first.
-fn events_of(env: &Env, kind: &str) -> Vec<(String, Option<String>, Value)> {
-    let conn = env.sql();
-    let mut stmt = conn
-        .prepare("SELECT actor, key_id, details FROM events WHERE type = ?1 ORDER BY id")
-        .unwrap();
-    stmt.query_map([kind], |r| {
-        let details: String = r.get(2)?;
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            serde_json::from_str(&details).unwrap(),
-        ))
-    })
-    .unwrap()
-    .collect::<rusqlite::Result<_>>()
-    .unwrap()
 }
 
 fn event_total(env: &Env) -> i64 {
@@ -120,6 +80,27 @@ fn search_ids(env: &Env, user: &str, term: &str) -> BTreeSet<String> {
 
 fn set(ids: &[&String]) -> BTreeSet<String> {
     ids.iter().map(|s| (*s).clone()).collect()
+}
+
+/// The object has exactly the documented fields of a key.
+fn assert_key_fields(k: &Value) {
+    let fields: BTreeSet<&str> = k.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        fields,
+        [
+            "id",
+            "name",
+            "owner",
+            "status",
+            "created",
+            "updated",
+            "expires",
+            "last_used",
+            "uses"
+        ]
+        .into_iter()
+        .collect()
+    );
 }
 
 /// Runs a refused `generate` and checks: exit code, message, no key stored, and (for
@@ -531,16 +512,7 @@ fn the_secret_is_never_stored_nor_logged() {
         .assert()
         .success();
 
-    let mut files = vec![env.bytes()];
-    for suffix in ["-wal", "-journal", "-shm"] {
-        let p = env.db.with_file_name(format!(
-            "{}{suffix}",
-            env.db.file_name().unwrap().to_string_lossy()
-        ));
-        if let Ok(b) = std::fs::read(&p) {
-            files.push(b);
-        }
-    }
+    let files: Vec<Vec<u8>> = tenant_files(&env.db).into_iter().map(|(_, b)| b).collect();
     let events_json = env.ok("admin", &["events", "--format", "json"]);
     let events_csv = env.ok("admin", &["events", "--format", "csv"]);
     let events_table = env.ok("admin", &["events"]);
@@ -712,23 +684,7 @@ fn list_columns_and_fields_follow_the_spec() {
     // JSON: an array of objects with exactly the documented fields.
     let v = json(&env.run("admin", &["keys", "list", "--format", "json"]));
     let k = &v.as_array().unwrap()[0];
-    let fields: BTreeSet<&str> = k.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(
-        fields,
-        [
-            "id",
-            "name",
-            "owner",
-            "status",
-            "created",
-            "updated",
-            "expires",
-            "last_used",
-            "uses"
-        ]
-        .into_iter()
-        .collect()
-    );
+    assert_key_fields(k);
     assert_eq!(k["id"], id.as_str());
     assert_eq!(k["status"], "active");
     assert_eq!(k["last_used"], Value::Null);
@@ -1061,23 +1017,7 @@ fn show_one_key() {
     assert_eq!(v["owner"], "dev");
     assert_eq!(v["status"], "active");
     assert_eq!(v["uses"], 0);
-    let fields: BTreeSet<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(
-        fields,
-        [
-            "id",
-            "name",
-            "owner",
-            "status",
-            "created",
-            "updated",
-            "expires",
-            "last_used",
-            "uses"
-        ]
-        .into_iter()
-        .collect()
-    );
+    assert_key_fields(&v);
 
     let table = env.ok("admin", &["keys", "show", &other]);
     assert!(table.contains(&other) && table.contains("hidden") && table.contains("dev2"));
@@ -1259,30 +1199,15 @@ fn search_folds_case_beyond_ascii_for_short_and_long_terms() {
     assert_eq!(search_ids(&env, "admin", "ä").len(), 2);
 }
 
-/// Inserts `n` active keys of `owner` straight into the file (fast, for volume tests).
-fn seed_keys(env: &Env, owner: &str, n: i64) {
-    env.sql()
-        .execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
-             INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
-             SELECT printf('%016d', i), randomblob(32), 'bulk ' || i, ?2, ?3, ?3, ?3 + 86400 \
-             FROM n",
-            rusqlite::params![n, owner, now()],
-        )
-        .unwrap();
-}
-
 #[test]
 fn a_closed_pipe_ends_the_listing_quietly() {
     use std::io::Read;
     let env = Env::with_dev();
     seed_keys(&env, "dev", 5000);
     for format in ["csv", "json", "table"] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("keyctl"))
-            .env_remove("RUST_BACKTRACE")
-            .args(["--db"])
-            .arg(&env.db)
-            .args(["--as", "admin", "keys", "list", "--format", format])
+        let mut child = env
+            .std_cmd("admin")
+            .args(["keys", "list", "--format", format])
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -5,23 +5,8 @@
 mod common;
 use common::*;
 
-use assert_cmd::Command;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-
-/// The binary with no KEYCTL_* or RUST_BACKTRACE from outside and no fixture flags.
-fn bare() -> Command {
-    let mut cmd = Command::cargo_bin("keyctl").expect("binary");
-    cmd.env_remove("KEYCTL_DB")
-        .env_remove("KEYCTL_USER")
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LIB_BACKTRACE");
-    cmd
-}
-
-fn mode(path: &Path) -> u32 {
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
 
 /// Every entry under `dir`, recursively, as sorted relative paths.
 fn tree(dir: &Path) -> Vec<PathBuf> {
@@ -79,7 +64,7 @@ fn init_creates_a_private_file_in_private_directories() {
     assert_eq!(mode(&env.dir.path().join("a").join("b")), 0o700);
     // Any journal files left behind are private too.
     for suffix in ["-wal", "-shm"] {
-        let p = PathBuf::from(format!("{}{suffix}", db.display()));
+        let p = sidecar(&db, suffix);
         if p.exists() {
             assert_eq!(mode(&p) & 0o077, 0, "{}", p.display());
         }
@@ -309,11 +294,7 @@ fn a_truncated_database_is_refused_with_exit_1() {
     for i in 0..50 {
         env.ok("admin", &["users", "add", &format!("user-{i}")]);
     }
-    {
-        let c = env.sql();
-        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .unwrap();
-    }
+    checkpoint(&env.sql());
     let bytes = env.bytes();
     assert!(bytes.len() > 8192, "{}", bytes.len());
     std::fs::write(&env.db, &bytes[..4096]).unwrap();
@@ -574,8 +555,6 @@ fn closed_pipe_on_keys_list_ends_quietly() {
         }
         tx.commit().unwrap();
     }
-    let bin = assert_cmd::cargo::cargo_bin("keyctl");
-    let errfile = env.dir.path().join("stderr.txt");
     for (cmd, extra) in [
         ("keys list", "--format=csv"),
         ("keys list", "--format=json"),
@@ -584,22 +563,8 @@ fn closed_pipe_on_keys_list_ends_quietly() {
         ("keys search deploy", "-q"),
         ("events", "--format=json"),
     ] {
-        let script = format!(
-            r#""$0" --db "$1" --as admin {cmd} "$3" 2>"$2" | head -n 1 >/dev/null; exit "${{PIPESTATUS[0]}}""#
-        );
-        let out = std::process::Command::new("bash")
-            .arg("-c")
-            .arg(script)
-            .arg(&bin)
-            .arg(&env.db)
-            .arg(&errfile)
-            .arg(extra)
-            .env_remove("KEYCTL_DB")
-            .env_remove("KEYCTL_USER")
-            .output()
-            .unwrap();
-        let err = std::fs::read_to_string(&errfile).unwrap();
-        assert_eq!(out.status.code(), Some(0), "{cmd} {extra}: {err:?}");
+        let (status, err) = head_pipe(&env, cmd, extra);
+        assert_eq!(status, Some(0), "{cmd} {extra}: {err:?}");
         assert_eq!(err, "", "{cmd} {extra}");
     }
     // The listing itself is complete when nobody closes the pipe.

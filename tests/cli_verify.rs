@@ -5,20 +5,10 @@ mod common;
 use assert_cmd::assert::Assert;
 use common::*;
 use keyctl::token::{SECRET_LEN, assemble};
-use serde_json::Value;
 
 // ---------------------------------------------------------------------------------
 // Local helpers
 // ---------------------------------------------------------------------------------
-
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-fn json(a: &Assert) -> Value {
-    let out = stdout(a);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {out:?}"))
-}
 
 /// Runs `keys verify` as an unregistered operator with `input` on stdin.
 fn verify(env: &Env, input: impl Into<Vec<u8>>, extra: &[&str]) -> Assert {
@@ -38,25 +28,6 @@ fn usage(env: &Env, id: &str) -> (i64, Option<i64>) {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap()
-}
-
-/// (actor, key_id, details) of every event of `kind`, oldest first.
-fn events_of(env: &Env, kind: &str) -> Vec<(String, Option<String>, Value)> {
-    let conn = env.sql();
-    let mut stmt = conn
-        .prepare("SELECT actor, key_id, details FROM events WHERE type = ?1 ORDER BY id")
-        .unwrap();
-    stmt.query_map([kind], |r| {
-        let details: String = r.get(2)?;
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            serde_json::from_str(&details).unwrap(),
-        ))
-    })
-    .unwrap()
-    .collect::<rusqlite::Result<_>>()
-    .unwrap()
 }
 
 /// Asserts a rejection: exit 5, the reason on stderr, no secret anywhere in the output,
@@ -258,12 +229,7 @@ fn revoked_keys_are_rejected() {
 fn expired_keys_are_rejected() {
     let env = Env::with_dev();
     let (id, secret) = env.generate("dev", "service");
-    env.sql()
-        .execute(
-            "UPDATE keys SET expires = ?2 WHERE id = ?1",
-            rusqlite::params![id, now() - 1],
-        )
-        .unwrap();
+    set_key(&env, &id, "expires", Some(now() - 1));
     assert_rejected(&env, &secret, "expired", Some(&id));
     assert_eq!(usage(&env, &id), (0, None));
 }

@@ -14,15 +14,8 @@ const PROCESSES: usize = 16;
 /// The binary acting as `user` on `env`'s tenant, as a plain `std` command so that many
 /// can be spawned before any is waited on.
 fn keyctl(env: &Env, user: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyctl"));
-    cmd.env_remove("KEYCTL_DB")
-        .env_remove("KEYCTL_USER")
-        .env_remove("RUST_BACKTRACE")
-        .arg("--db")
-        .arg(&env.db)
-        .arg("--as")
-        .arg(user)
-        .args(args)
+    let mut cmd = env.std_cmd(user);
+    cmd.args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

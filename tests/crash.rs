@@ -84,8 +84,7 @@ fn template(env: &Env, n: usize) -> Vec<String> {
         }
     }
     tx.commit().unwrap();
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        .unwrap();
+    checkpoint(&conn);
     ids
 }
 
@@ -95,13 +94,8 @@ fn spawn_revoke(
     db: &Path,
     input: &std::sync::Arc<Vec<u8>>,
 ) -> (std::process::Child, thread::JoinHandle<()>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keyctl"))
-        .env_remove("KEYCTL_DB")
-        .env_remove("KEYCTL_USER")
-        .env_remove("RUST_BACKTRACE")
-        .arg("--db")
-        .arg(db)
-        .args(["--as", "admin", "revoke", "--yes", "-q"])
+    let mut child = std_cmd(db, "admin")
+        .args(["revoke", "--yes", "-q"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -113,6 +107,18 @@ fn spawn_revoke(
         let _ = stdin.write_all(&input);
     });
     (child, feeder)
+}
+
+/// Runs `keyctl revoke --yes` on `db` to the end; it must succeed.
+fn revoke_fully(db: &Path, input: &std::sync::Arc<Vec<u8>>) {
+    let (child, feeder) = spawn_revoke(db, input);
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// What the file says about the batch after a run (or a kill).
@@ -179,9 +185,7 @@ fn events_verify(db: &Path) {
 
 fn copy_db(from: &Path, to: &Path) {
     for suffix in ["-wal", "-shm"] {
-        let mut p = to.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(p);
+        let _ = std::fs::remove_file(sidecar(to, suffix));
     }
     std::fs::copy(from, to).unwrap();
 }
@@ -210,15 +214,8 @@ fn campaign(keys: usize, kills: usize, complete_every: usize) -> Figures {
     // not an assertion).
     copy_db(&env.db, &work);
     let started = Instant::now();
-    let (child, feeder) = spawn_revoke(&work, &input);
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
+    revoke_fully(&work, &input);
     let full = started.elapsed();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(check(&work, keys).revoked, keys as i64);
     events_verify(&work);
     let window_ms = (full.as_millis() as u64 * 5 / 4).max(5);
@@ -249,14 +246,7 @@ fn campaign(keys: usize, kills: usize, complete_every: usize) -> Figures {
             assert_eq!(state.revoked, keys as i64, "success without the changes");
         }
         if round % complete_every == 0 || round + 1 == kills {
-            let (child, feeder) = spawn_revoke(&work, &input);
-            let out = child.wait_with_output().unwrap();
-            feeder.join().unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            revoke_fully(&work, &input);
             assert_eq!(check(&work, keys).revoked, keys as i64);
             events_verify(&work);
         }

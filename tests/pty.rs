@@ -5,25 +5,17 @@ mod common;
 use common::*;
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
-use std::process::Command;
 
 /// Generous: the machines here are slow and shared.
 const TIMEOUT_MS: u64 = 60_000;
 
 /// `keyctl` with `args`, acting as `user` on `env`, in a fresh pseudo-terminal.
 fn spawn(env: &Env, user: &str, args: &[&str]) -> PtySession {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("keyctl"));
-    cmd.env_remove("KEYCTL_DB")
-        .env_remove("KEYCTL_USER")
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("NO_COLOR")
+    let mut cmd = env.std_cmd(user);
+    cmd.env_remove("NO_COLOR")
         .env("TERM", "xterm")
         .env("COLUMNS", "200")
         .env("LINES", "50")
-        .arg("--db")
-        .arg(&env.db)
-        .arg("--as")
-        .arg(user)
         .args(args);
     spawn_command(cmd, Some(TIMEOUT_MS)).expect("spawn keyctl in a pty")
 }

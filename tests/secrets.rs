@@ -5,27 +5,10 @@
 mod common;
 use common::*;
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-
 /// The secret part of a key: the 43 characters after `kc_ID_` (the checksum after them
 /// is derived from it, so it is checked separately).
 fn secret_part(key: &str) -> &str {
     &key[20..63]
-}
-
-/// Every file of the tenant: the database and whatever sidecars exist now.
-fn tenant_files(db: &Path) -> Vec<(String, Vec<u8>)> {
-    ["", "-wal", "-shm", "-journal"]
-        .iter()
-        .filter_map(|suffix| {
-            let mut p = db.as_os_str().to_owned();
-            p.push(suffix);
-            std::fs::read(&p)
-                .ok()
-                .map(|b| (p.to_string_lossy().into_owned(), b))
-        })
-        .collect()
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -236,9 +219,7 @@ fn database_file_and_new_directories_are_private() {
     let env = Env::empty();
     let db = env.dir.path().join("new/nested/dir/tenant.db");
     let bare = |args: &[&str]| {
-        assert_cmd::Command::new(env!("CARGO_BIN_EXE_keyctl"))
-            .env_remove("KEYCTL_DB")
-            .env_remove("KEYCTL_USER")
+        bare()
             .arg("--db")
             .arg(&db)
             .args(["--as", "admin"])
@@ -248,7 +229,6 @@ fn database_file_and_new_directories_are_private() {
     };
     let a = bare(&["init", "--admin", "admin"]).success();
     assert!(stderr(&a).contains("created"), "{}", stderr(&a));
-    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&db), 0o600, "database file mode");
     for dir in ["new", "new/nested", "new/nested/dir"] {
         assert_eq!(mode(&env.dir.path().join(dir)), 0o700, "{dir}");
@@ -257,9 +237,7 @@ fn database_file_and_new_directories_are_private() {
     let holder = rusqlite::Connection::open(&db).unwrap();
     assert_eq!(code(&bare(&["settings", "enable"])), 0);
     for suffix in ["-wal", "-shm"] {
-        let mut p = db.as_os_str().to_owned();
-        p.push(suffix);
-        let p = std::path::PathBuf::from(p);
+        let p = sidecar(&db, suffix);
         if p.exists() {
             assert_eq!(mode(&p) & 0o077, 0, "{suffix} readable by others");
         }

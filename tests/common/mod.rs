@@ -4,7 +4,9 @@
 
 use assert_cmd::Command;
 use assert_cmd::assert::Assert;
-use std::path::PathBuf;
+use serde_json::Value;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 /// A temp dir holding (or about to hold) one tenant database.
@@ -50,6 +52,11 @@ impl Env {
             .arg("--as")
             .arg(user);
         cmd
+    }
+
+    /// The binary acting as `user` on this tenant, as a plain `std` command.
+    pub fn std_cmd(&self, user: &str) -> std::process::Command {
+        std_cmd(&self.db, user)
     }
 
     /// Runs `args` as `user` with empty stdin.
@@ -117,4 +124,235 @@ pub fn stdout(a: &Assert) -> String {
 /// Stderr as a string.
 pub fn stderr(a: &Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}
+
+/// The binary with no KEYCTL_* or RUST_BACKTRACE from outside and no fixture flags.
+pub fn bare() -> Command {
+    let mut cmd = Command::cargo_bin("keyctl").expect("binary");
+    cmd.env_remove("KEYCTL_DB")
+        .env_remove("KEYCTL_USER")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE");
+    cmd
+}
+
+/// The binary as a plain `std` command acting as `user` on `db`, with no KEYCTL_* or
+/// RUST_BACKTRACE from outside (for spawning, pipes and ptys).
+pub fn std_cmd(db: &Path, user: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_keyctl"));
+    cmd.env_remove("KEYCTL_DB")
+        .env_remove("KEYCTL_USER")
+        .env_remove("RUST_BACKTRACE")
+        .arg("--db")
+        .arg(db)
+        .arg("--as")
+        .arg(user);
+    cmd
+}
+
+/// Runs `keyctl --db DB --as admin {cmd} {extra}` piped into `head -n 1` (which closes
+/// the pipe early); returns keyctl's exit code and its stderr.
+pub fn head_pipe(env: &Env, cmd: &str, extra: &str) -> (Option<i32>, String) {
+    let errfile = env.dir.path().join("stderr.txt");
+    let script = format!(
+        r#""$0" --db "$1" --as admin {cmd} "$3" 2>"$2" | head -n 1 >/dev/null; exit "${{PIPESTATUS[0]}}""#
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .arg(assert_cmd::cargo::cargo_bin("keyctl"))
+        .arg(&env.db)
+        .arg(&errfile)
+        .arg(extra)
+        .env_remove("KEYCTL_DB")
+        .env_remove("KEYCTL_USER")
+        .output()
+        .unwrap();
+    let err = std::fs::read_to_string(&errfile).unwrap();
+    (out.status.code(), err)
+}
+
+/// The current Unix time in seconds.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Stdout parsed as JSON.
+pub fn json(a: &Assert) -> Value {
+    let out = stdout(a);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {out:?}"))
+}
+
+/// The permission bits of `path`.
+pub fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// The path of the database's sidecar with `suffix` (`-wal`, `-shm`, `-journal`).
+pub fn sidecar(db: &Path, suffix: &str) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// Every file of the tenant: the database and whatever sidecars exist now.
+pub fn tenant_files(db: &Path) -> Vec<(String, Vec<u8>)> {
+    ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .filter_map(|suffix| {
+            let p = sidecar(db, suffix);
+            std::fs::read(&p)
+                .ok()
+                .map(|b| (p.to_string_lossy().into_owned(), b))
+        })
+        .collect()
+}
+
+/// Moves everything in the WAL into the main file and truncates the WAL.
+pub fn checkpoint(conn: &rusqlite::Connection) {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+}
+
+/// Sets `col` of key `id` straight in the file (there must be such a key).
+pub fn set_key(env: &Env, id: &str, col: &str, value: Option<i64>) {
+    let n = env
+        .sql()
+        .execute(
+            &format!("UPDATE keys SET {col} = ?2 WHERE id = ?1"),
+            rusqlite::params![id, value],
+        )
+        .unwrap();
+    assert_eq!(n, 1, "no key {id}");
+}
+
+/// Inserts `n` active keys of `owner` straight into the file (fast, for volume tests).
+pub fn seed_keys(env: &Env, owner: &str, n: i64) {
+    env.sql()
+        .execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
+             INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
+             SELECT printf('%016d', i), randomblob(32), 'bulk ' || i, ?2, ?3, ?3, ?3 + 86400 \
+             FROM n",
+            rusqlite::params![n, owner, now()],
+        )
+        .unwrap();
+}
+
+/// (actor, key_id, details) of every event of `kind`, oldest first.
+pub fn events_of(env: &Env, kind: &str) -> Vec<(String, Option<String>, Value)> {
+    let conn = env.sql();
+    let mut stmt = conn
+        .prepare("SELECT actor, key_id, details FROM events WHERE type = ?1 ORDER BY id")
+        .unwrap();
+    stmt.query_map([kind], |r| {
+        let details: String = r.get(2)?;
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            serde_json::from_str(&details).unwrap(),
+        ))
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+/// One stored event.
+#[derive(Debug)]
+pub struct Ev {
+    pub id: i64,
+    pub kind: String,
+    pub actor: String,
+    pub key_id: Option<String>,
+    pub details: Value,
+}
+
+/// Events with an ID above `after`, oldest first.
+pub fn events_after(env: &Env, after: i64) -> Vec<Ev> {
+    let c = env.sql();
+    let mut stmt = c
+        .prepare("SELECT id, type, actor, key_id, details FROM events WHERE id > ?1 ORDER BY id")
+        .unwrap();
+    stmt.query_map([after], |r| {
+        Ok(Ev {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            actor: r.get(2)?,
+            key_id: r.get(3)?,
+            details: serde_json::from_str(&r.get::<_, String>(4)?).unwrap(),
+        })
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// The ID of the newest event (0 when there is none).
+pub fn last_event(env: &Env) -> i64 {
+    env.sql()
+        .query_row("SELECT ifnull(max(id), 0) FROM events", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Users, settings and keys as text, one `--` terminated section a table.
+const SNAPSHOT: [&str; 3] = [
+    "SELECT name||'|'||tenant_admin||'|'||developer||'|'||licence||'|'||created \
+     FROM users ORDER BY name",
+    "SELECT enabled||'|'||max_expiry||'|'||max_keys_per_user FROM settings",
+    "SELECT id||'|'||name||'|'||owner||'|'||updated||'|'||expires||'|'||\
+     ifnull(revoked,'-')||'|'||uses||'|'||ifnull(last_used,'-') FROM keys ORDER BY id",
+];
+
+/// The events table as one more section of a snapshot.
+const SNAPSHOT_EVENTS: &str = "SELECT id||'|'||time||'|'||type||'|'||actor||'|'||ifnull(key_id,'-')||'|'||\
+     details||'|'||hash FROM events ORDER BY id";
+
+/// The rows of each query (one text column), each section ended by `--`.
+fn snapshot_of(env: &Env, queries: &[&str]) -> String {
+    let c = env.sql();
+    let mut out = String::new();
+    for q in queries {
+        let mut stmt = c.prepare(q).unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        for row in rows {
+            out.push_str(&row.unwrap());
+            out.push('\n');
+        }
+        out.push_str("--\n");
+    }
+    out
+}
+
+/// Users, settings and keys as text, to compare before and after a command.
+pub fn snapshot(env: &Env) -> String {
+    snapshot_of(env, &SNAPSHOT)
+}
+
+/// Users, settings, keys and events as text, to compare before and after a command.
+pub fn snapshot_with_events(env: &Env) -> String {
+    let mut queries = SNAPSHOT.to_vec();
+    queries.push(SNAPSHOT_EVENTS);
+    snapshot_of(env, &queries)
+}
+
+/// Runs a command that must be refused with exit 4: exactly one `access.denied` event by
+/// `user` is recorded and users, settings and keys are unchanged. Returns the event.
+pub fn assert_denied(env: &Env, user: &str, args: &[&str]) -> Ev {
+    let before = snapshot(env);
+    let last = last_event(env);
+    let a = env.run(user, args);
+    assert_eq!(code(&a), 4, "{user} {args:?}: stderr {}", stderr(&a));
+    assert!(
+        stderr(&a).starts_with("error: "),
+        "{user} {args:?}: {}",
+        stderr(&a)
+    );
+    assert_eq!(stdout(&a), "", "{user} {args:?}: nothing on stdout");
+    assert_eq!(snapshot(env), before, "{user} {args:?} changed the tenant");
+    let mut new = events_after(env, last);
+    assert_eq!(new.len(), 1, "{user} {args:?}: events {new:?}");
+    assert_eq!(new[0].kind, "access.denied");
+    assert_eq!(new[0].actor, user);
+    new.remove(0)
 }
