@@ -10,7 +10,8 @@ use std::io::{self, BufWriter, StdoutLock, Write};
 /// Replaces control and bidirectional-override characters with visible escapes, so
 /// stored text cannot move the cursor, recolour or reorder what a terminal shows.
 pub fn sanitize(text: &str) -> String {
-    if !text.chars().any(is_dangerous) {
+    // Printable ASCII (the common case) needs no look at the characters.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || !text.chars().any(is_dangerous) {
         return text.to_owned();
     }
     text.chars()
@@ -153,10 +154,28 @@ where
 {
     let mut w = csv::WriterBuilder::new()
         .buffer_capacity(512)
-        .from_writer(out);
+        .from_writer(NoFlush(out));
     w.write_record(fields)?;
     w.flush()?;
     Ok(())
+}
+
+/// Passes writes through but not flushes: the CSV writer's per-row flush then only moves
+/// the row into stdout's buffer instead of making a `write` system call per row.
+struct NoFlush<W>(W);
+
+impl<W: Write> Write for NoFlush<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A listing being streamed: JSON, CSV and `-q` rows are written as they come, so
