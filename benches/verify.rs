@@ -4,7 +4,7 @@
 
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
-use keyctl::{Expiry, Role, SettingChange, Tenant, token};
+use keyctl::{Expiry, Role, SettingChange, Tenant, Verifier, token};
 
 fn main() {
     divan::main();
@@ -45,6 +45,38 @@ fn verify_valid(bencher: Bencher) {
         let verdict = t.verify(black_box(&secrets[i])).expect("storage");
         assert!(verdict.is_ok());
     });
+}
+
+/// The batching `Verifier` a long-running service uses: every check reads the tenant's
+/// current state; usage records (the same update and event) are committed in batches.
+///
+/// With `KEYCTL_BENCH_DB` (a copy of a seeded tenant, e.g. 1M keys from `bench/run`) and
+/// `KEYCTL_BENCH_SECRETS` (its secrets file), it runs against that tenant instead.
+#[divan::bench(sample_count = 20, sample_size = 2000)]
+fn verifier_valid(bencher: Bencher) {
+    let (path, secrets, _dir) = match (
+        std::env::var_os("KEYCTL_BENCH_DB"),
+        std::env::var_os("KEYCTL_BENCH_SECRETS"),
+    ) {
+        (Some(db), Some(file)) => {
+            let text = std::fs::read_to_string(file).expect("secrets file");
+            let secrets: Vec<String> = text.lines().map(str::to_owned).collect();
+            (std::path::PathBuf::from(db), secrets, None)
+        }
+        _ => {
+            let (t, dir, secrets) = tenant(100);
+            drop(t);
+            (dir.path().join("tenant.db"), secrets, Some(dir))
+        }
+    };
+    let mut v = Verifier::open(&path).expect("open");
+    let mut i = 0;
+    bencher.counter(ItemsCount::new(1usize)).bench_local(|| {
+        i = (i + 1) % secrets.len();
+        let verdict = v.verify(black_box(&secrets[i])).expect("storage");
+        assert!(verdict.is_ok());
+    });
+    v.flush().expect("flush");
 }
 
 /// A rejected key (unknown ID): the `api-key.rejected` event is still written.

@@ -45,4 +45,4 @@ pub use settings::SettingChange;
 pub use store::events::{Filter as EventFilter, TopRow};
 pub use store::keys::{Query as KeyQuery, SortField};
 pub use tenant::{Change, Tenant, check_key_name, check_user_name, now};
-pub use verify::{Rejection, Verified};
+pub use verify::{Rejection, Verified, Verifier};

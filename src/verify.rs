@@ -4,10 +4,13 @@
 use crate::model::{Status, event_type};
 use crate::store::{self, events::Appender};
 use crate::tenant::{Tenant, now};
-use crate::token;
+use crate::token::{self, Malformed, Parsed};
 use anyhow::Result;
+use rusqlite::Connection;
 use serde_json::json;
 use std::fmt;
+use std::path::Path;
+use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
 /// The actor recorded for verification events: the key itself is the credential.
@@ -61,62 +64,176 @@ impl fmt::Display for Rejection {
 
 impl std::error::Error for Rejection {}
 
+/// The verdict on one presented key, and the key ID to record with it (when known).
+struct Decision {
+    verdict: Result<Verified, Rejection>,
+    key_id: Option<String>,
+    time: i64,
+}
+
+/// Checks a parsed key against the tenant at `now`, in order: known, hash equal
+/// (constant time), active, API keys enabled, owner registered. Reads only.
+fn decide(conn: &Connection, parsed: Result<Parsed, Malformed>, now: i64) -> Result<Decision> {
+    let reject = |why: Rejection, key_id: Option<&str>| Decision {
+        verdict: Err(why),
+        key_id: key_id.map(str::to_owned),
+        time: now,
+    };
+    let Ok(parsed) = parsed else {
+        return Ok(reject(Rejection::Malformed, None));
+    };
+    let Some(cred) = store::keys::credential(conn, &parsed.id)? else {
+        return Ok(reject(Rejection::Unknown, None));
+    };
+    let id = Some(parsed.id.as_str());
+    if !bool::from(cred.hash.as_slice().ct_eq(&parsed.hash[..])) {
+        return Ok(reject(Rejection::Unknown, id));
+    }
+    match Status::derive(cred.revoked, cred.expires, now) {
+        Status::Revoked => return Ok(reject(Rejection::Revoked, id)),
+        Status::Expired => return Ok(reject(Rejection::Expired, id)),
+        Status::Active => {}
+    }
+    if !store::settings::get(conn)?.enabled {
+        return Ok(reject(Rejection::Disabled, id));
+    }
+    if !cred.owner_registered {
+        return Ok(reject(Rejection::OwnerRemoved, id));
+    }
+    Ok(Decision {
+        key_id: Some(parsed.id.clone()),
+        verdict: Ok(Verified {
+            id: parsed.id,
+            owner: cred.owner,
+        }),
+        time: now,
+    })
+}
+
+/// Records a decision: a use (`uses`, `last_used`, `api-key.used`) or a rejection
+/// (`api-key.rejected`). Call inside a write transaction.
+fn record(conn: &Connection, log: &mut Appender, d: &Decision) -> Result<()> {
+    match &d.verdict {
+        Ok(ok) => {
+            store::keys::record_use(conn, &ok.id, d.time)?;
+            log.append(
+                d.time,
+                event_type::KEY_USED,
+                VERIFY_ACTOR,
+                Some(&ok.id),
+                &json!({"owner": ok.owner}),
+            )?;
+        }
+        Err(why) => {
+            log.append(
+                d.time,
+                event_type::KEY_REJECTED,
+                VERIFY_ACTOR,
+                d.key_id.as_deref(),
+                &json!({"reason": why.as_str()}),
+            )?;
+        }
+    }
+    Ok(())
+}
+
 impl Tenant {
     /// Verifies a presented key: well-formed with a correct checksum (before any
     /// lookup), known, hash equal (constant time), active, API keys enabled, owner
     /// registered. A success counts a use and records `api-key.used`; a refusal records
-    /// `api-key.rejected` (with the key ID when the key is known). Both are written in
-    /// one transaction. The outer `Result` is for storage errors only.
+    /// `api-key.rejected` (with the key ID when the key is known). The check and the
+    /// record are one transaction, committed before this returns. The outer `Result`
+    /// is for storage errors only.
     pub fn verify(&mut self, presented: &str) -> Result<Result<Verified, Rejection>> {
         let parsed = token::parse(presented.trim());
         self.write_usage(|tx| {
-            let now = now();
-            let mut log = Appender::new(tx)?;
-            let reject = |log: &mut Appender,
-                          why: Rejection,
-                          key_id: Option<&str>|
-             -> Result<Result<Verified, Rejection>> {
-                log.append(
-                    now,
-                    event_type::KEY_REJECTED,
-                    VERIFY_ACTOR,
-                    key_id,
-                    &json!({"reason": why.as_str()}),
-                )?;
-                Ok(Err(why))
-            };
-            let Ok(parsed) = parsed else {
-                return reject(&mut log, Rejection::Malformed, None);
-            };
-            let Some(cred) = store::keys::credential(tx, &parsed.id)? else {
-                return reject(&mut log, Rejection::Unknown, None);
-            };
-            if !bool::from(cred.hash.as_slice().ct_eq(&parsed.hash[..])) {
-                return reject(&mut log, Rejection::Unknown, Some(&parsed.id));
-            }
-            match Status::derive(cred.revoked, cred.expires, now) {
-                Status::Revoked => return reject(&mut log, Rejection::Revoked, Some(&parsed.id)),
-                Status::Expired => return reject(&mut log, Rejection::Expired, Some(&parsed.id)),
-                Status::Active => {}
-            }
-            if !store::settings::get(tx)?.enabled {
-                return reject(&mut log, Rejection::Disabled, Some(&parsed.id));
-            }
-            if !cred.owner_registered {
-                return reject(&mut log, Rejection::OwnerRemoved, Some(&parsed.id));
-            }
-            store::keys::record_use(tx, &parsed.id, now)?;
-            log.append(
-                now,
-                event_type::KEY_USED,
-                VERIFY_ACTOR,
-                Some(&parsed.id),
-                &json!({"owner": cred.owner}),
-            )?;
-            Ok(Ok(Verified {
-                id: parsed.id,
-                owner: cred.owner,
-            }))
+            let decision = decide(tx, parsed, now())?;
+            record(tx, &mut Appender::new(tx)?, &decision)?;
+            Ok(decision.verdict)
         })
+    }
+}
+
+/// Verifies keys at a high rate for a long-running service: each check reads the
+/// tenant's current state (a revocation committed by anyone is seen at once), while the
+/// usage records are written in batches — when [`Verifier::BATCH`] have gathered, when
+/// the oldest is [`Verifier::MAX_DELAY`] old at the next call, on [`Verifier::flush`],
+/// and when the verifier is dropped. The records are the same as [`Tenant::verify`]
+/// writes, with the time of each check.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let path = dir.path().join("tenant.db");
+/// # keyctl::Tenant::create(&path, "admin", "admin")?;
+/// let mut verifier = keyctl::Verifier::open(&path)?;
+/// assert_eq!(verifier.verify("kc_typo")?, Err(keyctl::Rejection::Malformed));
+/// verifier.flush()?; // or let it drop
+/// # Ok::<(), anyhow::Error>(())
+/// ```
+pub struct Verifier {
+    tenant: Tenant,
+    pending: Vec<Decision>,
+    oldest: Option<Instant>,
+}
+
+impl Verifier {
+    /// Most checks whose usage records wait for one commit.
+    pub const BATCH: usize = 256;
+    /// Longest a usage record waits, checked at each call.
+    pub const MAX_DELAY: Duration = Duration::from_millis(100);
+
+    /// Opens a tenant file for verification.
+    pub fn open(path: &Path) -> Result<Verifier> {
+        let tenant = Tenant::open(path)?;
+        // A long-lived verifier touches keys all over a large tenant: keep more of it
+        // in memory than a one-shot command needs.
+        tenant.conn.pragma_update(None, "cache_size", -65_536)?;
+        Ok(Verifier {
+            tenant,
+            pending: Vec::with_capacity(Self::BATCH),
+            oldest: None,
+        })
+    }
+
+    /// Verifies a presented key with the checks of [`Tenant::verify`]; its usage record
+    /// is queued. An error is a storage error (of this check or of writing the queue).
+    pub fn verify(&mut self, presented: &str) -> Result<Result<Verified, Rejection>> {
+        let parsed = token::parse(presented.trim());
+        let now = now();
+        let decision = match parsed {
+            // A malformed key needs no look at the tenant.
+            Err(_) => decide(&self.tenant.conn, parsed, now)?,
+            Ok(_) => self.tenant.read(|tx| decide(tx, parsed, now))?,
+        };
+        let verdict = decision.verdict.clone();
+        self.pending.push(decision);
+        let oldest = *self.oldest.get_or_insert_with(Instant::now);
+        if self.pending.len() >= Self::BATCH || oldest.elapsed() >= Self::MAX_DELAY {
+            self.flush()?;
+        }
+        Ok(verdict)
+    }
+
+    /// Writes the queued usage records in one transaction.
+    pub fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        self.oldest = None;
+        self.tenant.write_usage(|tx| {
+            let mut log = Appender::new(tx)?;
+            for d in &pending {
+                record(tx, &mut log, d)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Drop for Verifier {
+    fn drop(&mut self) {
+        // Best effort: a service that must know should call `flush` itself.
+        let _ = self.flush();
     }
 }
