@@ -24,6 +24,8 @@ use anyhow::{Context, Result, bail};
 use keyctl::duration::{Duration, rfc3339};
 use keyctl::store::events::{GENESIS, chain_hash, hex};
 use keyctl::token;
+use rand::rngs::SmallRng;
+use rand::{Rng as _, RngExt, SeedableRng};
 use rusqlite::{Connection, params};
 use std::collections::HashSet;
 use std::io::Write;
@@ -83,20 +85,19 @@ fn parse_args() -> Result<Args> {
     })
 }
 
-/// splitmix64: a fast, deterministic generator for the shape of the data (never for
-/// secrets, which come from `token::generate`).
-struct Rng(u64);
+/// A fast, seeded generator for the shape of the data (never for secrets, which come
+/// from `token::generate`).
+struct Rng(SmallRng);
 
 impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(SmallRng::seed_from_u64(seed))
+    }
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     fn below(&mut self, n: u64) -> u64 {
-        ((self.next() as u128 * n as u128) >> 64) as u64
+        self.0.random_range(0..n.max(1))
     }
     fn chance(&mut self, percent: u64) -> bool {
         self.below(10_000) < percent * 100
@@ -225,7 +226,7 @@ fn progress(start: Instant, what: &str) {
 fn main() -> Result<()> {
     let args = parse_args()?;
     let start = Instant::now();
-    let mut rng = Rng(args.seed);
+    let mut rng = Rng::new(args.seed);
     let now = keyctl::now();
 
     keyctl::Tenant::create(&args.db, "admin", "admin")
