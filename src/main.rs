@@ -14,7 +14,22 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return parse_failure(&e),
     };
-    match commands::run(cli) {
+    // A bug must still end as one line on stderr and a runtime failure, never a
+    // backtrace (whatever RUST_BACKTRACE says) or exit 101.
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("unknown panic");
+        eprintln!("error: internal error: {}", message.replace('\n', " "));
+    }));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commands::run(cli)));
+    let Ok(result) = outcome else {
+        return ExitCode::from(keyctl::error::Code::Runtime.status());
+    };
+    match result {
         Ok(status) => ExitCode::from(status),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
