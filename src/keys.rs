@@ -299,40 +299,53 @@ impl Tenant {
         dry_run: bool,
     ) -> Result<Vec<BulkOutcome>> {
         self.authorize(op, Action::RevokeKey)?;
+        self.prepare_bulk(ids.len())?;
         let run = |tx: &rusqlite::Transaction| -> Result<Vec<BulkOutcome>> {
             let now = now();
-            let mut log = Appender::new(tx)?;
-            let mut out = Vec::with_capacity(ids.len());
-            for requested in ids {
-                let result = match requested {
-                    Requested::Invalid(_) => BulkResult::InvalidId,
-                    Requested::Id(id) => match store::keys::get(tx, id, now)? {
-                        None => BulkResult::NotFound,
-                        Some(k) => match k.status {
-                            Status::Revoked => BulkResult::AlreadyRevoked,
-                            Status::Expired => BulkResult::Expired,
-                            Status::Active if dry_run => BulkResult::WouldRevoke,
-                            Status::Active => {
-                                if store::keys::revoke(tx, id, now)? {
-                                    log.append(
-                                        now,
-                                        event_type::KEY_REVOKED,
-                                        &op.name,
-                                        Some(id),
-                                        &json!({"name": k.name, "owner": k.owner}),
-                                    )?;
-                                }
-                                BulkResult::Revoked
+            // Look up and revoke in ID order, so that a large run walks the ID index
+            // and its neighbours' pages once; the results and the events keep the
+            // input order.
+            let mut order: Vec<usize> = (0..ids.len()).collect();
+            order.sort_unstable_by(|&a, &b| ids[a].text().cmp(ids[b].text()));
+            let mut results = vec![BulkResult::InvalidId; ids.len()];
+            let mut revoked: Vec<Option<Key>> = vec![None; ids.len()];
+            for i in order {
+                let Requested::Id(id) = &ids[i] else {
+                    continue;
+                };
+                results[i] = match store::keys::get(tx, id, now)? {
+                    None => BulkResult::NotFound,
+                    Some(k) => match k.status {
+                        Status::Revoked => BulkResult::AlreadyRevoked,
+                        Status::Expired => BulkResult::Expired,
+                        Status::Active if dry_run => BulkResult::WouldRevoke,
+                        Status::Active => {
+                            if store::keys::revoke(tx, id, now)? {
+                                revoked[i] = Some(k);
                             }
-                        },
+                            BulkResult::Revoked
+                        }
                     },
                 };
-                out.push(BulkOutcome {
+            }
+            let mut log = Appender::new(tx)?;
+            for k in revoked.iter().flatten() {
+                log.append(
+                    now,
+                    event_type::KEY_REVOKED,
+                    &op.name,
+                    Some(&k.id),
+                    &json!({"name": k.name, "owner": k.owner}),
+                )?;
+            }
+            Ok(ids
+                .iter()
+                .zip(results)
+                .map(|(requested, result)| BulkOutcome {
                     id: requested.text().to_owned(),
                     result,
-                });
-            }
-            Ok(out)
+                })
+                .collect())
         };
         if dry_run {
             self.read(run)
@@ -351,6 +364,7 @@ impl Tenant {
         dry_run: bool,
     ) -> Result<Vec<BulkOutcome>> {
         let scope = self.authorize(op, Action::DeleteKey)?;
+        self.prepare_bulk(ids.len())?;
         let run = |tx: &rusqlite::Transaction| -> Result<Vec<BulkOutcome>> {
             let now = now();
             let mut log = Appender::new(tx)?;
