@@ -36,7 +36,7 @@ fn configure(conn: &Connection) -> Result<()> {
 /// foreign file is never opened (and never touched) by it.
 fn check_header(path: &Path) -> Result<()> {
     let display = path.display();
-    let mut file = fs::File::open(path).map_err(|e| {
+    let file = fs::File::open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             fail(
                 Code::Runtime,
@@ -49,18 +49,11 @@ fn check_header(path: &Path) -> Result<()> {
             anyhow::Error::new(e).context(format!("opening {display}"))
         }
     })?;
-    let mut header = [0u8; 100];
-    let mut filled = 0;
-    while filled < header.len() {
-        let n = file
-            .read(&mut header[filled..])
-            .with_context(|| format!("reading {display}"))?;
-        if n == 0 {
-            break;
-        }
-        filled += n;
-    }
-    if filled < header.len() || &header[..16] != b"SQLite format 3\0" {
+    let mut header = Vec::with_capacity(100);
+    file.take(100)
+        .read_to_end(&mut header)
+        .with_context(|| format!("reading {display}"))?;
+    if header.len() < 100 || &header[..16] != b"SQLite format 3\0" {
         return Err(fail(
             Code::Runtime,
             format!("{display} is not a keyctl database (not an SQLite file); left untouched"),
