@@ -461,21 +461,20 @@ fn main() -> Result<()> {
                 )?;
             } else {
                 let k = &mut keys[generated_ids[rng.below(generated_ids.len() as u64) as usize]];
-                if k.revoked.is_some() {
-                    chain.append(
-                        t,
-                        "api-key.rejected",
-                        "(verify)",
-                        Some(&k.id),
-                        r#"{"reason":"revoked"}"#,
-                    )?;
+                let refused = if k.revoked.is_some() {
+                    Some("revoked")
                 } else if k.expires <= t {
+                    Some("expired")
+                } else {
+                    None
+                };
+                if let Some(reason) = refused {
                     chain.append(
                         t,
                         "api-key.rejected",
                         "(verify)",
                         Some(&k.id),
-                        r#"{"reason":"expired"}"#,
+                        &format!(r#"{{"reason":"{reason}"}}"#),
                     )?;
                 } else {
                     k.uses += 1;

@@ -75,6 +75,12 @@ impl Output {
         Ok(())
     }
 
+    /// Prints one CSV record: a header row, then the row (sanitised like listings).
+    pub fn csv_record(&mut self, headers: &[&str], row: &[&str]) -> Result<()> {
+        csv_row(&mut self.out, headers)?;
+        csv_row(&mut self.out, row.iter().map(|c| sanitize(c)))
+    }
+
     /// Prints a table for people.
     pub fn table(&mut self, headers: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
         let mut table = Table::new();

@@ -78,22 +78,20 @@ fn generate(
                 "status": key.status.as_str(),
                 "secret": generated.secret,
             }))?,
-            Format::Csv => {
-                let mut w = csv::Writer::from_writer(Vec::new());
-                w.write_record([
+            Format::Csv => out.csv_record(
+                &[
                     "id", "name", "owner", "created", "expires", "status", "secret",
-                ])?;
-                w.write_record([
-                    key.id.as_str(),
-                    &crate::output::sanitize(&key.name),
+                ],
+                &[
+                    &key.id,
+                    &key.name,
                     &key.owner,
                     &duration::rfc3339(key.created),
                     &duration::rfc3339(key.expires),
                     key.status.as_str(),
                     &generated.secret,
-                ])?;
-                out.line(String::from_utf8(w.into_inner()?)?.trim_end())?;
-            }
+                ],
+            )?,
             Format::Table => out.table(
                 &["FIELD", "VALUE"],
                 vec![
@@ -277,7 +275,7 @@ fn verify(ctx: &Ctx) -> Result<u8> {
                         out.json(&json!({"valid": true, "id": ok.id, "owner": ok.owner}))?
                     }
                     Format::Csv => {
-                        out.line(&format!("valid,id,owner\ntrue,{},{}", ok.id, ok.owner))?
+                        out.csv_record(&["valid", "id", "owner"], &["true", &ok.id, &ok.owner])?
                     }
                     Format::Table => out.line(&format!("valid: key {} of {}", ok.id, ok.owner))?,
                 }
@@ -290,7 +288,9 @@ fn verify(ctx: &Ctx) -> Result<u8> {
                 (false, Format::Json) => {
                     out.json(&json!({"valid": false, "reason": rejection.as_str()}))?
                 }
-                (false, Format::Csv) => out.line(&format!("valid,reason\nfalse,{rejection}"))?,
+                (false, Format::Csv) => {
+                    out.csv_record(&["valid", "reason"], &["false", rejection.as_str()])?
+                }
                 _ => {}
             }
             out.finish()?;
