@@ -85,7 +85,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;users;add' {
-            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Give this role (repeat for both)')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Give this role (repeatable)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')

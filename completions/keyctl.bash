@@ -1952,7 +1952,7 @@ _keyctl() {
             fi
             case "${prev}" in
                 --role)
-                    COMPREPLY=($(compgen -W "developer tenant-admin" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "developer tenant-admin auditor" -- "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -1975,7 +1975,7 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__users__subcmd__grant)
-            opts="-q -h -V --db --as --format --quiet --help --version developer tenant-admin"
+            opts="-q -h -V --db --as --format --quiet --help --version developer tenant-admin auditor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2191,7 +2191,7 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__users__subcmd__ungrant)
-            opts="-q -h -V --db --as --format --quiet --help --version developer tenant-admin"
+            opts="-q -h -V --db --as --format --quiet --help --version developer tenant-admin auditor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

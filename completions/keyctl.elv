@@ -78,7 +78,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;users;add'= {
-            cand --role 'Give this role (repeat for both)'
+            cand --role 'Give this role (repeatable)'
             cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'

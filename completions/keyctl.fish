@@ -72,8 +72,9 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -l role -d 'Give this role (repeat for both)' -r -f -a "developer\t'Generates, renames and deletes their own keys'
-tenant-admin\t'Manages users, settings, revocation and events'"
+complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -l role -d 'Give this role (repeatable)' -r -f -a "developer\t'Generates, renames and deletes their own keys'
+tenant-admin\t'Manages users, settings, revocation and events'
+auditor\t'Reads everything (keys, events, users, settings) and changes nothing'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'

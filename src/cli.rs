@@ -94,6 +94,8 @@ pub enum RoleArg {
     Developer,
     /// Manages users, settings, revocation and events
     TenantAdmin,
+    /// Reads everything (keys, events, users, settings) and changes nothing
+    Auditor,
 }
 
 /// On or off.
@@ -111,7 +113,7 @@ pub enum UsersCommand {
     Add {
         /// User name: 1-64 of A-Z a-z 0-9 . _ @ -
         name: String,
-        /// Give this role (repeat for both)
+        /// Give this role (repeatable)
         #[arg(long = "role", value_enum)]
         roles: Vec<RoleArg>,
         /// Give a licence (needed to generate keys)

@@ -194,7 +194,7 @@ impl Tenant {
                 event_type::KEY_GENERATED,
                 &op.name,
                 Some(&new.id),
-                &json!({"name": name, "expires": crate::duration::rfc3339(expires)}),
+                &json!({"name": name, "expires": crate::duration::rfc3339(expires), "replaces": null}),
             )?;
             Ok(Ok(Generated {
                 key: Key {
@@ -207,6 +207,7 @@ impl Tenant {
                     expires,
                     last_used: None,
                     uses: 0,
+                    replaced_by: None,
                 },
                 secret: new.secret,
             }))

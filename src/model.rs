@@ -10,6 +10,8 @@ pub enum Role {
     TenantAdmin,
     /// Generates, renames and deletes their own keys.
     Developer,
+    /// Reads everything (keys, events, users, settings) and changes nothing.
+    Auditor,
 }
 
 impl Role {
@@ -18,6 +20,7 @@ impl Role {
         match self {
             Role::TenantAdmin => "tenant-admin",
             Role::Developer => "developer",
+            Role::Auditor => "auditor",
         }
     }
 }
@@ -39,6 +42,8 @@ pub struct User {
     pub developer: bool,
     /// Has a licence (needed to generate keys).
     pub licence: bool,
+    /// Holds the auditor role.
+    pub auditor: bool,
     /// When the user was added (Unix seconds).
     pub created: i64,
 }
@@ -49,12 +54,13 @@ impl User {
         match role {
             Role::TenantAdmin => self.tenant_admin,
             Role::Developer => self.developer,
+            Role::Auditor => self.auditor,
         }
     }
 
     /// The user's roles, in a fixed order.
     pub fn roles(&self) -> Vec<Role> {
-        [Role::TenantAdmin, Role::Developer]
+        [Role::TenantAdmin, Role::Developer, Role::Auditor]
             .into_iter()
             .filter(|r| self.has(*r))
             .collect()
@@ -135,6 +141,8 @@ pub struct Key {
     pub last_used: Option<i64>,
     /// Number of successful verifications.
     pub uses: i64,
+    /// The ID of the key that replaced this one by rotation, if any.
+    pub replaced_by: Option<String>,
 }
 
 /// One audit event.
@@ -174,6 +182,8 @@ pub mod event_type {
     pub const KEY_GENERATED: &str = "api-key.generated";
     /// A key was renamed.
     pub const KEY_RENAMED: &str = "api-key.renamed";
+    /// A key was replaced by a new one (`keys rotate`).
+    pub const KEY_ROTATED: &str = "api-key.rotated";
     /// A key was revoked.
     pub const KEY_REVOKED: &str = "api-key.revoked";
     /// A key was deleted.
@@ -194,6 +204,7 @@ pub mod event_type {
         SETTINGS_CHANGED,
         KEY_GENERATED,
         KEY_RENAMED,
+        KEY_ROTATED,
         KEY_REVOKED,
         KEY_DELETED,
         KEY_USED,

@@ -15,6 +15,8 @@ pub enum Action {
     ListUsers,
     /// `keys generate`.
     GenerateKey,
+    /// `keys rotate`.
+    RotateKey,
     /// `keys list/search/show`.
     ReadKeys,
     /// `keys rename`.
@@ -36,6 +38,7 @@ impl Action {
             Action::ManageUsers => "users.manage",
             Action::ListUsers => "users.list",
             Action::GenerateKey => "keys.generate",
+            Action::RotateKey => "keys.rotate",
             Action::ReadKeys => "keys.read",
             Action::RenameKey => "keys.rename",
             Action::DeleteKey => "keys.delete",
@@ -58,31 +61,38 @@ pub enum Scope {
 pub fn allow(op: &Operator, action: Action) -> Result<Scope, String> {
     let admin = op.has(Role::TenantAdmin);
     let developer = op.has(Role::Developer);
+    // The auditor reads everything and changes nothing (SPEC §3).
+    let reader = admin || op.has(Role::Auditor);
     let need_admin = |what: &str| format!("{what} needs the tenant-admin role");
+    let need_reader = |what: &str| format!("{what} needs the tenant-admin or auditor role");
     match action {
         Action::ShowSettings => Ok(Scope::All),
         Action::ChangeSettings if admin => Ok(Scope::All),
         Action::ChangeSettings => Err(need_admin("changing settings")),
         Action::ManageUsers if admin => Ok(Scope::All),
         Action::ManageUsers => Err(need_admin("managing users")),
-        Action::ListUsers if admin => Ok(Scope::All),
-        Action::ListUsers => Err(need_admin("listing users")),
-        Action::GenerateKey if !developer => Err(if admin {
+        Action::ListUsers if reader => Ok(Scope::All),
+        Action::ListUsers => Err(need_reader("listing users")),
+        Action::GenerateKey | Action::RotateKey if !developer => Err(if admin {
             format!(
-                "generating keys needs the developer role; a tenant admin can grant it: \
+                "{} needs the developer role; a tenant admin can grant it: \
                  keyctl users grant {} developer",
+                verb(action),
                 op.name
             )
         } else {
-            "generating keys needs the developer role".into()
+            format!("{} needs the developer role", verb(action))
         }),
-        Action::GenerateKey if !op.licence => {
-            Err("generating keys needs a licence; ask a tenant admin".into())
-        }
-        Action::GenerateKey => Ok(Scope::Own),
-        Action::ReadKeys if admin => Ok(Scope::All),
+        Action::GenerateKey | Action::RotateKey if !op.licence => Err(format!(
+            "{} needs a licence; ask a tenant admin",
+            verb(action)
+        )),
+        Action::GenerateKey | Action::RotateKey => Ok(Scope::Own),
+        Action::ReadKeys if reader => Ok(Scope::All),
         Action::ReadKeys if developer => Ok(Scope::Own),
-        Action::ReadKeys => Err("reading keys needs the developer or tenant-admin role".into()),
+        Action::ReadKeys => {
+            Err("reading keys needs the developer, tenant-admin or auditor role".into())
+        }
         Action::RenameKey | Action::DeleteKey if developer => Ok(Scope::Own),
         Action::DeleteKey if admin => Err(
             "only a key's owner (a developer) can delete it; tenant admins revoke keys instead: \
@@ -94,13 +104,15 @@ pub fn allow(op: &Operator, action: Action) -> Result<Scope, String> {
         }
         Action::RevokeKey if admin => Ok(Scope::All),
         Action::RevokeKey => Err(need_admin("revoking keys")),
-        Action::ReadEvents if admin => Ok(Scope::All),
-        Action::ReadEvents => Err(need_admin("reading events")),
+        Action::ReadEvents if reader => Ok(Scope::All),
+        Action::ReadEvents => Err(need_reader("reading events")),
     }
 }
 
 fn verb(action: Action) -> &'static str {
     match action {
+        Action::GenerateKey => "generating keys",
+        Action::RotateKey => "rotating keys",
         Action::RenameKey => "renaming keys",
         _ => "deleting keys",
     }
@@ -121,12 +133,15 @@ pub enum KeyAccess {
 pub fn key_access(op: &Operator, action: Action, scope: Scope, owner: &str) -> KeyAccess {
     let own = op.name == owner;
     match action {
-        Action::RenameKey | Action::DeleteKey if !own => {
-            if op.has(Role::TenantAdmin) {
+        Action::RenameKey | Action::DeleteKey | Action::RotateKey if !own => {
+            // Whoever may see every key is told it is not theirs; a developer, who sees
+            // only their own, is told it does not exist.
+            if op.has(Role::TenantAdmin) || op.has(Role::Auditor) {
                 KeyAccess::NotYours(match action {
                     Action::DeleteKey => "not your key: only its owner can delete it; \
                                           revoke it instead: keyctl revoke ID"
                         .into(),
+                    Action::RotateKey => "not your key: only its owner can rotate it".into(),
                     _ => "not your key: only its owner can rename it".into(),
                 })
             } else {
@@ -149,41 +164,58 @@ mod tests {
             developer: dev,
             licence,
             created: 0,
+            auditor: false,
         }
     }
 
+    fn auditor(admin: bool, dev: bool, licence: bool) -> Operator {
+        Operator {
+            auditor: true,
+            ..user(admin, dev, licence)
+        }
+    }
+
+    /// SPEC §3 row by row: every action for every kind of operator.
     #[test]
     fn matrix() {
         use Action::*;
+        const A: Option<Scope> = Some(Scope::All);
+        const O: Option<Scope> = Some(Scope::Own);
+        const N: Option<Scope> = None;
         let admin = user(true, false, true);
         let dev = user(false, true, true);
         let dev_nolic = user(false, true, false);
-        let plain = user(false, false, false);
+        let plain = user(false, false, true);
         let both = user(true, true, true);
-        for (op, action, expect) in [
-            (&plain, ShowSettings, Some(Scope::All)),
-            (&dev, ChangeSettings, None),
-            (&admin, ChangeSettings, Some(Scope::All)),
-            (&dev, ManageUsers, None),
-            (&dev, ListUsers, None),
-            (&admin, GenerateKey, None),
-            (&both, GenerateKey, Some(Scope::Own)),
-            (&dev, GenerateKey, Some(Scope::Own)),
-            (&dev_nolic, GenerateKey, None),
-            (&plain, GenerateKey, None),
-            (&admin, ReadKeys, Some(Scope::All)),
-            (&dev_nolic, ReadKeys, Some(Scope::Own)),
-            (&plain, ReadKeys, None),
-            (&dev_nolic, RenameKey, Some(Scope::Own)),
-            (&dev_nolic, DeleteKey, Some(Scope::Own)),
-            (&admin, DeleteKey, None),
-            (&admin, RenameKey, None),
-            (&admin, RevokeKey, Some(Scope::All)),
-            (&dev, RevokeKey, None),
-            (&dev, ReadEvents, None),
-            (&admin, ReadEvents, Some(Scope::All)),
-        ] {
-            assert_eq!(allow(op, action).ok(), expect, "{action:?} for {op:?}");
+        let aud = auditor(false, false, true);
+        let aud_dev = auditor(false, true, true);
+        let aud_admin = auditor(true, false, true);
+        let ops = [
+            &admin, &dev, &dev_nolic, &plain, &both, &aud, &aud_dev, &aud_admin,
+        ];
+        #[rustfmt::skip]
+        let rows: [(Action, [Option<Scope>; 8]); 11] = [
+            //                admin dev nolic plain both aud aud+dev aud+admin
+            (ShowSettings,   [A, A, A, A, A, A, A, A]),
+            (ChangeSettings, [A, N, N, N, A, N, N, A]),
+            (ManageUsers,    [A, N, N, N, A, N, N, A]),
+            (ListUsers,      [A, N, N, N, A, A, A, A]),
+            (GenerateKey,    [N, O, N, N, O, N, O, N]),
+            (RotateKey,      [N, O, N, N, O, N, O, N]),
+            (ReadKeys,       [A, O, O, N, A, A, A, A]),
+            (RenameKey,      [N, O, O, N, O, N, O, N]),
+            (DeleteKey,      [N, O, O, N, O, N, O, N]),
+            (RevokeKey,      [A, N, N, N, A, N, N, A]),
+            (ReadEvents,     [A, N, N, N, A, A, A, A]),
+        ];
+        for (action, expected) in rows {
+            for (op, expect) in ops.iter().zip(expected) {
+                let got = allow(op, action);
+                assert_eq!(got.clone().ok(), expect, "{action:?} for {op:?}");
+                if let Err(reason) = got {
+                    assert!(!reason.is_empty() && !reason.contains('\n'), "{reason:?}");
+                }
+            }
         }
     }
 
@@ -213,6 +245,31 @@ mod tests {
         );
         assert_eq!(
             key_access(&both, Action::RevokeKey, Scope::All, "other"),
+            KeyAccess::Allowed
+        );
+        // Rotation is the owner's, like rename: hidden from a developer, "not yours"
+        // (exit 4) for those who can see every key.
+        assert_eq!(
+            key_access(&dev, Action::RotateKey, Scope::Own, "other"),
+            KeyAccess::Hidden
+        );
+        assert_eq!(
+            key_access(&dev, Action::RotateKey, Scope::Own, "me"),
+            KeyAccess::Allowed
+        );
+        assert!(matches!(
+            key_access(&both, Action::RotateKey, Scope::Own, "other"),
+            KeyAccess::NotYours(_)
+        ));
+        let aud_dev = auditor(false, true, true);
+        for action in [Action::RotateKey, Action::RenameKey, Action::DeleteKey] {
+            assert!(matches!(
+                key_access(&aud_dev, action, Scope::Own, "other"),
+                KeyAccess::NotYours(_)
+            ));
+        }
+        assert_eq!(
+            key_access(&aud_dev, Action::ReadKeys, Scope::All, "other"),
             KeyAccess::Allowed
         );
     }

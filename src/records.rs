@@ -20,6 +20,7 @@ impl Record for Key {
         "STATUS",
         "LAST USED",
         "USES",
+        "REPLACED BY",
     ];
     const CSV_HEADERS: &'static [&'static str] = &[
         "id",
@@ -31,6 +32,7 @@ impl Record for Key {
         "status",
         "last_used",
         "uses",
+        "replaced_by",
     ];
     fn id(&self) -> String {
         self.id.clone()
@@ -46,6 +48,7 @@ impl Record for Key {
             self.status.to_string(),
             opt_time(self.last_used, short),
             self.uses.to_string(),
+            self.replaced_by.clone().unwrap_or_default(),
         ]
     }
     fn csv_cells(&self) -> Vec<String> {
@@ -59,6 +62,7 @@ impl Record for Key {
             self.status.to_string(),
             opt_time(self.last_used, rfc3339),
             self.uses.to_string(),
+            self.replaced_by.clone().unwrap_or_default(),
         ]
     }
     fn json(&self) -> Value {
@@ -72,6 +76,7 @@ impl Record for Key {
             "expires": rfc3339(self.expires),
             "last_used": self.last_used.map(rfc3339),
             "uses": self.uses,
+            "replaced_by": self.replaced_by,
         })
     }
 }

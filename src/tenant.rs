@@ -77,6 +77,7 @@ impl Tenant {
                 developer: false,
                 licence: true,
                 created: now,
+                auditor: false,
             };
             store::users::insert(tx, &user)?;
             Appender::new(tx)?.append(

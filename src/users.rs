@@ -52,6 +52,7 @@ impl Tenant {
                 developer: roles.contains(&Role::Developer),
                 licence,
                 created: now(),
+                auditor: roles.contains(&Role::Auditor),
             };
             store::users::insert(tx, &user)?;
             let roles: Vec<&str> = user.roles().iter().map(|r| r.as_str()).collect();

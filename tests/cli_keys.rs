@@ -96,7 +96,8 @@ fn assert_key_fields(k: &Value) {
             "updated",
             "expires",
             "last_used",
-            "uses"
+            "uses",
+            "replaced_by"
         ]
         .into_iter()
         .collect()
@@ -616,7 +617,7 @@ fn empty_table_listing_prints_nothing_on_stdout() {
     let a = env.run("dev", &["keys", "list", "--format", "csv"]);
     assert_eq!(
         stdout(&a),
-        "id,name,owner,updated,created,expires,status,last_used,uses\n"
+        "id,name,owner,updated,created,expires,status,last_used,uses,replaced_by\n"
     );
 }
 
@@ -647,7 +648,8 @@ fn list_columns_and_fields_follow_the_spec() {
             "EXPIRES",
             "STATUS",
             "LAST USED",
-            "USES"
+            "USES",
+            "REPLACED BY"
         ]
     );
     let row = table.lines().find(|l| l.contains(&id)).expect("row");
@@ -663,7 +665,7 @@ fn list_columns_and_fields_follow_the_spec() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "id,name,owner,updated,created,expires,status,last_used,uses"
+        "id,name,owner,updated,created,expires,status,last_used,uses,replaced_by"
     );
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let rec = reader.records().next().unwrap().unwrap();
@@ -680,6 +682,7 @@ fn list_columns_and_fields_follow_the_spec() {
     assert_eq!(&rec[6], "active");
     assert_eq!(&rec[7], "");
     assert_eq!(&rec[8], "0");
+    assert_eq!(&rec[9], "", "not rotated: no successor");
 
     // JSON: an array of objects with exactly the documented fields.
     let v = json(&env.run("admin", &["keys", "list", "--format", "json"]));
@@ -689,6 +692,7 @@ fn list_columns_and_fields_follow_the_spec() {
     assert_eq!(k["status"], "active");
     assert_eq!(k["last_used"], Value::Null);
     assert_eq!(k["uses"], 0);
+    assert_eq!(k["replaced_by"], Value::Null);
     assert!(k.get("secret").is_none() && k.get("hash").is_none());
 
     // -q: IDs only.
@@ -984,7 +988,11 @@ fn search_takes_the_list_filters() {
         vec![b.clone()]
     );
     let csv = env.ok("admin", &["keys", "search", "CI-", "--format", "csv"]);
-    assert!(csv.starts_with("id,name,owner,updated,created,expires,status,last_used,uses\n"));
+    assert!(
+        csv.starts_with(
+            "id,name,owner,updated,created,expires,status,last_used,uses,replaced_by\n"
+        )
+    );
     assert_eq!(csv.lines().count(), 3);
 }
 

@@ -9,6 +9,7 @@ fn role(r: RoleArg) -> Role {
     match r {
         RoleArg::Developer => Role::Developer,
         RoleArg::TenantAdmin => Role::TenantAdmin,
+        RoleArg::Auditor => Role::Auditor,
     }
 }
 

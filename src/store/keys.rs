@@ -69,7 +69,9 @@ pub struct Query {
 
 /// The columns of a [`Key`]; the status is derived in SQL from `?1`, the time "now".
 fn columns() -> String {
-    format!("id, name, owner, {STATUS_RANK}, created, updated, expires, last_used, uses")
+    format!(
+        "id, name, owner, {STATUS_RANK}, created, updated, expires, last_used, uses, replaced_by"
+    )
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Key> {
@@ -88,6 +90,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Key> {
         expires: row.get(6)?,
         last_used: row.get(7)?,
         uses: row.get(8)?,
+        replaced_by: row.get(9)?,
     })
 }
 
@@ -257,11 +260,13 @@ pub fn insert(
     Ok(())
 }
 
-/// How many active keys `owner` has at time `now`.
+/// How many active keys `owner` has at time `now` that count toward the key limit: a
+/// key already replaced by rotation (still active for its grace period) does not.
 pub fn count_active(conn: &Connection, owner: &str, now: i64) -> Result<u32> {
     Ok(conn
         .prepare_cached(
-            "SELECT count(*) FROM keys WHERE owner = ?1 AND revoked IS NULL AND expires > ?2",
+            "SELECT count(*) FROM keys WHERE owner = ?1 AND revoked IS NULL AND expires > ?2 \
+             AND replaced_by IS NULL",
         )?
         .query_row(params![owner, now], |r| r.get(0))?)
 }
@@ -270,6 +275,21 @@ pub fn count_active(conn: &Connection, owner: &str, now: i64) -> Result<u32> {
 pub fn record_use(conn: &Connection, id: &str, now: i64) -> Result<()> {
     conn.prepare_cached("UPDATE keys SET uses = uses + 1, last_used = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
+    Ok(())
+}
+
+/// Marks key `id` as replaced by `successor` and moves its expiry to `expires`.
+pub fn set_replaced(
+    conn: &Connection,
+    id: &str,
+    successor: &str,
+    expires: i64,
+    now: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE keys SET replaced_by = ?2, expires = ?3, updated = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, successor, expires, now])?;
     Ok(())
 }
 

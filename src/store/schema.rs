@@ -88,8 +88,24 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN
 END;
 "#;
 
+/// Migration 3: the auditor role and key rotation. Only adds: a user's `auditor` flag,
+/// and a key's `replaced_by`, the ID of the key that replaced it by rotation (NULL until
+/// then). A key with a successor no longer counts toward `max-keys-per-user`. A key has
+/// at most one predecessor, and a successor once set is final.
+const V3: &str = r#"
+ALTER TABLE users ADD COLUMN auditor INTEGER NOT NULL DEFAULT 0 CHECK (auditor IN (0, 1));
+ALTER TABLE keys ADD COLUMN replaced_by TEXT;
+CREATE UNIQUE INDEX keys_replaced_by ON keys (replaced_by) WHERE replaced_by IS NOT NULL;
+CREATE TRIGGER keys_replacement_is_final
+BEFORE UPDATE OF replaced_by ON keys
+WHEN OLD.replaced_by IS NOT NULL AND (NEW.replaced_by IS NULL OR NEW.replaced_by <> OLD.replaced_by)
+BEGIN
+    SELECT RAISE(ABORT, 'a rotated key keeps its successor');
+END;
+"#;
+
 /// Every migration, in order; `MIGRATIONS[i]` takes the schema from version i to i+1.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V3];
 
 /// The schema version this binary writes and understands.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;

@@ -3,7 +3,7 @@
 use crate::model::{Role, User};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-const COLUMNS: &str = "name, tenant_admin, developer, licence, created";
+const COLUMNS: &str = "name, tenant_admin, developer, licence, created, auditor";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
@@ -12,6 +12,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
         developer: row.get(2)?,
         licence: row.get(3)?,
         created: row.get(4)?,
+        auditor: row.get(5)?,
     })
 }
 
@@ -38,14 +39,15 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<User>> {
 /// Registers a new user.
 pub fn insert(conn: &Connection, user: &User) -> rusqlite::Result<()> {
     conn.prepare_cached(&format!(
-        "INSERT INTO users ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5)"
+        "INSERT INTO users ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
     ))?
     .execute(params![
         user.name,
         user.tenant_admin,
         user.developer,
         user.licence,
-        user.created
+        user.created,
+        user.auditor
     ])?;
     Ok(())
 }
@@ -55,6 +57,7 @@ pub fn set_role(conn: &Connection, name: &str, role: Role, on: bool) -> rusqlite
     let column = match role {
         Role::TenantAdmin => "tenant_admin",
         Role::Developer => "developer",
+        Role::Auditor => "auditor",
     };
     conn.prepare_cached(&format!("UPDATE users SET {column} = ?2 WHERE name = ?1"))?
         .execute(params![name, on])?;

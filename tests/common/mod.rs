@@ -297,11 +297,12 @@ pub fn last_event(env: &Env) -> i64 {
 
 /// Users, settings and keys as text, one `--` terminated section a table.
 const SNAPSHOT: [&str; 3] = [
-    "SELECT name||'|'||tenant_admin||'|'||developer||'|'||licence||'|'||created \
+    "SELECT name||'|'||tenant_admin||'|'||developer||'|'||licence||'|'||created||'|'||auditor \
      FROM users ORDER BY name",
     "SELECT enabled||'|'||max_expiry||'|'||max_keys_per_user FROM settings",
     "SELECT id||'|'||name||'|'||owner||'|'||updated||'|'||expires||'|'||\
-     ifnull(revoked,'-')||'|'||uses||'|'||ifnull(last_used,'-') FROM keys ORDER BY id",
+     ifnull(revoked,'-')||'|'||uses||'|'||ifnull(last_used,'-')||'|'||ifnull(replaced_by,'-') \
+     FROM keys ORDER BY id",
 ];
 
 /// The events table as one more section of a snapshot.
