@@ -121,6 +121,9 @@ _keyctl() {
             keyctl__subcmd__help__subcmd__keys,revoke)
                 cmd="keyctl__subcmd__help__subcmd__keys__subcmd__revoke"
                 ;;
+            keyctl__subcmd__help__subcmd__keys,rotate)
+                cmd="keyctl__subcmd__help__subcmd__keys__subcmd__rotate"
+                ;;
             keyctl__subcmd__help__subcmd__keys,search)
                 cmd="keyctl__subcmd__help__subcmd__keys__subcmd__search"
                 ;;
@@ -184,6 +187,9 @@ _keyctl() {
             keyctl__subcmd__keys,revoke)
                 cmd="keyctl__subcmd__keys__subcmd__revoke"
                 ;;
+            keyctl__subcmd__keys,rotate)
+                cmd="keyctl__subcmd__keys__subcmd__rotate"
+                ;;
             keyctl__subcmd__keys,search)
                 cmd="keyctl__subcmd__keys__subcmd__search"
                 ;;
@@ -210,6 +216,9 @@ _keyctl() {
                 ;;
             keyctl__subcmd__keys__subcmd__help,revoke)
                 cmd="keyctl__subcmd__keys__subcmd__help__subcmd__revoke"
+                ;;
+            keyctl__subcmd__keys__subcmd__help,rotate)
+                cmd="keyctl__subcmd__keys__subcmd__help__subcmd__rotate"
                 ;;
             keyctl__subcmd__keys__subcmd__help,search)
                 cmd="keyctl__subcmd__keys__subcmd__help__subcmd__search"
@@ -751,7 +760,7 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__help__subcmd__keys)
-            opts="generate list search show rename revoke delete verify"
+            opts="generate list search show rename revoke delete rotate verify"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -821,6 +830,20 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__help__subcmd__keys__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        keyctl__subcmd__help__subcmd__keys__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1117,7 +1140,7 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__keys)
-            opts="-q -h -V --db --as --format --quiet --help --version generate list search show rename revoke delete verify help"
+            opts="-q -h -V --db --as --format --quiet --help --version generate list search show rename revoke delete rotate verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1207,7 +1230,7 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__keys__subcmd__help)
-            opts="generate list search show rename revoke delete verify help"
+            opts="generate list search show rename revoke delete rotate verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1291,6 +1314,20 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__keys__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        keyctl__subcmd__keys__subcmd__help__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1425,6 +1462,44 @@ _keyctl() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        keyctl__subcmd__keys__subcmd__rotate)
+            opts="-q -h -V --grace --expires-in --expires-at --db --as --format --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires-at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -295,6 +295,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand rename 'Rename one of your keys'
             cand revoke 'Revoke keys for good (tenant admins); IDs from arguments or stdin'
             cand delete 'Delete your own keys; IDs from arguments or stdin'
+            cand rotate 'Replace one of your keys with a new one (same name); the secret is shown once'
             cand verify 'Check a key read from stdin; exit 0 and print its ID and owner if valid'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -394,6 +395,20 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'keyctl;keys;rotate'= {
+            cand --grace 'How long the old key keeps working, e.g. 1h; 0 stops it at once [default: 0]'
+            cand --expires-in 'Lifetime of the new key, at most the tenant''s max-expiry [default: max-expiry]'
+            cand --expires-at 'Expiry time of the new key (RFC 3339), within max-expiry from now'
+            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --as 'Act as this user [default: the OS login name]'
+            cand --format 'Output format'
+            cand -q 'Print IDs only, one per line, where a command lists things'
+            cand --quiet 'Print IDs only, one per line, where a command lists things'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'keyctl;keys;verify'= {
             cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
@@ -413,6 +428,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand rename 'Rename one of your keys'
             cand revoke 'Revoke keys for good (tenant admins); IDs from arguments or stdin'
             cand delete 'Delete your own keys; IDs from arguments or stdin'
+            cand rotate 'Replace one of your keys with a new one (same name); the secret is shown once'
             cand verify 'Check a key read from stdin; exit 0 and print its ID and owner if valid'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -429,6 +445,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;keys;help;revoke'= {
         }
         &'keyctl;keys;help;delete'= {
+        }
+        &'keyctl;keys;help;rotate'= {
         }
         &'keyctl;keys;help;verify'= {
         }
@@ -604,6 +622,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand rename 'Rename one of your keys'
             cand revoke 'Revoke keys for good (tenant admins); IDs from arguments or stdin'
             cand delete 'Delete your own keys; IDs from arguments or stdin'
+            cand rotate 'Replace one of your keys with a new one (same name); the secret is shown once'
             cand verify 'Check a key read from stdin; exit 0 and print its ID and owner if valid'
         }
         &'keyctl;help;keys;generate'= {
@@ -619,6 +638,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;help;keys;revoke'= {
         }
         &'keyctl;help;keys;delete'= {
+        }
+        &'keyctl;help;keys;rotate'= {
         }
         &'keyctl;help;keys;verify'= {
         }

@@ -178,23 +178,24 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Turn API keys off: every key stops verifying until enabled again'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting; affects only keys generated afterwards'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -l as -d 'Act as this user [default: the OS login name]' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -l as -d 'Act as this user [default: the OS login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
 csv\t'A header row, then rows (RFC 4180)'"
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -f -a "generate" -d 'Generate a key for yourself; the secret is shown once'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -f -a "list" -d 'List keys (tenant admins: all; developers: their own)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -f -a "search" -d 'List keys whose name, ID or owner contains TERM (case-insensitive)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -f -a "show" -d 'Show one key'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -f -a "rename" -d 'Rename one of your keys'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -f -a "revoke" -d 'Revoke keys for good (tenant admins); IDs from arguments or stdin'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -f -a "delete" -d 'Delete your own keys; IDs from arguments or stdin'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -f -a "verify" -d 'Check a key read from stdin; exit 0 and print its ID and owner if valid'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -f -a "generate" -d 'Generate a key for yourself; the secret is shown once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -f -a "list" -d 'List keys (tenant admins: all; developers: their own)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -f -a "search" -d 'List keys whose name, ID or owner contains TERM (case-insensitive)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -f -a "show" -d 'Show one key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -f -a "rename" -d 'Rename one of your keys'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -f -a "revoke" -d 'Revoke keys for good (tenant admins); IDs from arguments or stdin'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -f -a "delete" -d 'Delete your own keys; IDs from arguments or stdin'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -f -a "rotate" -d 'Replace one of your keys with a new one (same name); the secret is shown once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -f -a "verify" -d 'Check a key read from stdin; exit 0 and print its ID and owner if valid'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from generate" -l name -d 'Description of the key (asked for on a terminal when missing)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from generate" -l expires-in -d 'Lifetime, at most the tenant\'s max-expiry [default: max-expiry]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from generate" -l expires-at -d 'Expiry time (RFC 3339), within max-expiry from now' -r
@@ -290,6 +291,17 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subc
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l grace -d 'How long the old key keeps working, e.g. 1h; 0 stops it at once [default: 0]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l expires-in -d 'Lifetime of the new key, at most the tenant\'s max-expiry [default: max-expiry]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l expires-at -d 'Expiry time of the new key (RFC 3339), within max-expiry from now' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l as -d 'Act as this user [default: the OS login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
+json\t'One JSON document (an array for lists)'
+csv\t'A header row, then rows (RFC 4180)'"
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from verify" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from verify" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from verify" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
@@ -305,6 +317,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subc
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename one of your keys'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke keys for good (tenant admins); IDs from arguments or stdin'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete your own keys; IDs from arguments or stdin'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace one of your keys with a new one (same name); the secret is shown once'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a key read from stdin; exit 0 and print its ID and owner if valid'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
@@ -409,6 +422,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subc
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "rename" -d 'Rename one of your keys'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "revoke" -d 'Revoke keys for good (tenant admins); IDs from arguments or stdin'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "delete" -d 'Delete your own keys; IDs from arguments or stdin'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "rotate" -d 'Replace one of your keys with a new one (same name); the secret is shown once'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "verify" -d 'Check a key read from stdin; exit 0 and print its ID and owner if valid'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "show" -d 'Show one event'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "verify" -d 'Check the log\'s hash chain; exit 1 naming the first bad event'

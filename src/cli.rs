@@ -217,6 +217,26 @@ pub enum KeysCommand {
     Revoke(BulkArgs),
     /// Delete your own keys; IDs from arguments or stdin
     Delete(BulkArgs),
+    /// Replace one of your keys with a new one (same name); the secret is shown once
+    #[command(
+        long_about = "Replace one of your keys with a new one of the same name, in one step: \
+                      the new key's secret is shown once, as by `generate`, and the old key \
+                      keeps working for the grace period (default 0: it stops at once), \
+                      never past its own expiry. The key limit does not apply."
+    )]
+    Rotate {
+        /// Key ID of the key to replace
+        id: String,
+        /// How long the old key keeps working, e.g. 1h; 0 stops it at once [default: 0]
+        #[arg(long, value_name = "DURATION")]
+        grace: Option<String>,
+        /// Lifetime of the new key, at most the tenant's max-expiry [default: max-expiry]
+        #[arg(long, value_name = "DURATION", conflicts_with = "expires_at")]
+        expires_in: Option<String>,
+        /// Expiry time of the new key (RFC 3339), within max-expiry from now
+        #[arg(long, value_name = "TIME")]
+        expires_at: Option<String>,
+    },
     /// Check a key read from stdin; exit 0 and print its ID and owner if valid
     Verify,
 }

@@ -61,6 +61,24 @@ pub fn parse(input: &str) -> Result<Duration, String> {
     })
 }
 
+/// Parses a grace period (`keys rotate --grace`): like [`parse`], but zero (`0`, `0s`,
+/// `PT0S`) is allowed and means "at once". Returns seconds.
+pub fn parse_grace(input: &str) -> Result<i64, String> {
+    let s = input.trim();
+    if s == "0" {
+        return Ok(0);
+    }
+    let zero = if s.starts_with(['P', 'p']) {
+        parse_iso(&s[1..])
+    } else {
+        parse_compact(s)
+    };
+    if zero == Ok(0) {
+        return Ok(0);
+    }
+    parse(s).map(Duration::secs)
+}
+
 fn unit_seconds(unit: char) -> Option<i64> {
     match unit {
         'w' => Some(7 * 86_400),
@@ -218,6 +236,18 @@ mod tests {
         assert_eq!(secs("1d12h"), 36 * 3_600);
         assert_eq!(secs("1D12H"), 36 * 3_600);
         assert_eq!(secs(" 5m "), 300);
+    }
+
+    #[test]
+    fn grace_allows_zero_only_as_zero() {
+        for zero in ["0", " 0 ", "0s", "0d", "0h0m", "PT0S", "P0D"] {
+            assert_eq!(parse_grace(zero), Ok(0), "{zero}");
+        }
+        assert_eq!(parse_grace("1h"), Ok(3_600));
+        assert_eq!(parse_grace("PT2H"), Ok(7_200));
+        for bad in ["", "-1h", "-0", "x", "1y", "1h1d", "101000d"] {
+            assert!(parse_grace(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub mod token;
 
 mod events;
 mod keys;
+mod rotate;
 mod settings;
 mod tenant;
 mod users;
@@ -41,6 +42,7 @@ mod verify;
 pub use events::{Anchor, ChainReport};
 pub use keys::{BulkOutcome, BulkResult, Expiry, Generated, check_key_id};
 pub use model::{Event, Key, Role, Settings, Status, User};
+pub use rotate::Rotated;
 pub use settings::SettingChange;
 pub use store::events::{Filter as EventFilter, TopRow};
 pub use store::keys::{Query as KeyQuery, SortField};

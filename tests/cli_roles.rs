@@ -215,6 +215,21 @@ fn key_writing_rows() {
         assert_eq!(d["action"], "keys.generate", "{user}");
     }
     env.generate("dev", "another");
+    // `keys rotate`: the owner, a developer with a licence (cli_rotate has the details).
+    for user in ["admin", "aud", "plain"] {
+        let d = assert_denied(&env, user, &["keys", "rotate", &dev_key]).details;
+        assert_eq!(d["action"], "keys.rotate", "{user}");
+    }
+    let d = assert_denied(&env, "auddev", &["keys", "rotate", &dev_key]).details;
+    assert!(
+        d["reason"].as_str().unwrap().contains("not your key"),
+        "{d}"
+    );
+    let a = env.run("dev", &["keys", "rotate", &auddev_key]);
+    assert_eq!(code(&a), 3, "{}", stderr(&a));
+    let (rotated, _) = env.generate("auddev", "to rotate");
+    let a = env.run("auddev", &["keys", "rotate", &rotated, "-q"]);
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
     // `keys rename`, `keys delete`: owners who are developers.
     for user in ["aud", "plain"] {
         for (args, action) in [
@@ -322,6 +337,11 @@ fn the_auditor_changes_nothing() {
     let (env, dev_key, _) = tenant();
     let writes: &[(&[&str], &str)] = &[
         (&["keys", "generate", "--name", "x"], "keys.generate"),
+        (&["keys", "rotate", &dev_key], "keys.rotate"),
+        (
+            &["keys", "rotate", &dev_key, "--grace", "1h"],
+            "keys.rotate",
+        ),
         (&["keys", "rename", &dev_key, "x"], "keys.rename"),
         (&["keys", "delete", &dev_key, "--yes"], "keys.delete"),
         (&["keys", "revoke", &dev_key, "--yes"], "keys.revoke"),

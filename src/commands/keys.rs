@@ -39,7 +39,22 @@ pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
         KeysCommand::Revoke(args) => revoke(ctx, args),
         KeysCommand::Delete(args) => delete(ctx, args),
         KeysCommand::Verify => verify(ctx),
+        KeysCommand::Rotate {
+            id,
+            grace,
+            expires_in,
+            expires_at,
+        } => super::rotate::run(ctx, &id, grace, expiry(expires_in, expires_at)?),
     }
+}
+
+/// The expiry asked for with `--expires-in` / `--expires-at` (default: max-expiry).
+fn expiry(expires_in: Option<String>, expires_at: Option<String>) -> Result<Expiry> {
+    Ok(match (expires_in, expires_at) {
+        (Some(d), _) => Expiry::In(duration::parse(&d).map_err(usage)?),
+        (None, Some(t)) => Expiry::At(duration::parse_time(&t).map_err(usage)?),
+        (None, None) => Expiry::Default,
+    })
 }
 
 fn generate(
@@ -48,11 +63,7 @@ fn generate(
     expires_in: Option<String>,
     expires_at: Option<String>,
 ) -> Result<u8> {
-    let expiry = match (expires_in, expires_at) {
-        (Some(d), _) => Expiry::In(duration::parse(&d).map_err(usage)?),
-        (None, Some(t)) => Expiry::At(duration::parse_time(&t).map_err(usage)?),
-        (None, None) => Expiry::Default,
-    };
+    let expiry = expiry(expires_in, expires_at)?;
     let (mut tenant, op) = ctx.session("keys generate")?;
     let name = match name {
         Some(n) => n,
@@ -63,6 +74,12 @@ fn generate(
         None => return Err(usage("--name is required when not on a terminal")),
     };
     let generated = tenant.generate_key(&op, &name, expiry)?;
+    print_generated(ctx, &generated)
+}
+
+/// Prints a new key with its secret (`generate`, `rotate`): alone with `-q`, a JSON
+/// object, a CSV record or a table; then the reminder on stderr that it is shown once.
+pub(super) fn print_generated(ctx: &Ctx, generated: &keyctl::Generated) -> Result<u8> {
     let key = &generated.key;
     let mut out = ctx.output();
     if out.quiet {

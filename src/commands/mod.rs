@@ -4,6 +4,7 @@ mod completions;
 mod events;
 mod init;
 mod keys;
+mod rotate;
 mod settings;
 mod users;
 

@@ -1,0 +1,210 @@
+//! Rotation (`keys rotate`, SPEC §4): a new key replaces an old one, which keeps working
+//! for a grace period so that services can switch without an outage.
+
+use crate::duration::{Duration, rfc3339};
+use crate::error::{denied, echo, not_found, refused, usage};
+use crate::keys::{Expiry, Generated, check_key_id};
+use crate::model::{Key, Operator, Status, event_type};
+use crate::policy::{self, Action, KeyAccess};
+use crate::store::{self, events::Appender};
+use crate::tenant::{Tenant, now, record_denial};
+use crate::token;
+use anyhow::Result;
+use rusqlite::Transaction;
+use serde_json::json;
+
+/// What a rotation did: the new key (with its secret, shown once) and the old key as it
+/// is now (its successor set, its expiry possibly earlier).
+#[derive(Debug)]
+pub struct Rotated {
+    /// The new key and its secret.
+    pub new: Generated,
+    /// The old key after the rotation.
+    pub old: Key,
+    /// The old key's expiry before the rotation.
+    pub old_expires_before: i64,
+}
+
+/// The expiry of a new key at `now` under the tenant's `max` (the rules of `generate`):
+/// `Err` is a usage error (a time not in the future); `Ok(Err(reason))` a refusal by
+/// policy (longer than the maximum).
+pub(crate) fn new_key_expiry(
+    expiry: Expiry,
+    now: i64,
+    max: Duration,
+) -> Result<Result<i64, String>> {
+    Ok(match expiry {
+        Expiry::Default => Ok(now + max.secs()),
+        Expiry::In(d) if d > max => Err(format!("expiry {d} is longer than the maximum of {max}")),
+        Expiry::In(d) => Ok(now + d.secs()),
+        Expiry::At(t) if t <= now => {
+            return Err(usage(format!("expiry {} is not in the future", rfc3339(t))));
+        }
+        Expiry::At(t) if t - now > max.secs() => Err(format!(
+            "expiry {} is further away than the maximum of {max}",
+            rfc3339(t)
+        )),
+        Expiry::At(t) => Ok(t),
+    })
+}
+
+impl Tenant {
+    /// Rotates key `id` of `op` (a developer with a licence, its owner): in one
+    /// `BEGIN IMMEDIATE` transaction, generates a new key with the same owner and name,
+    /// sets the old key's `replaced_by` to it and its expiry to the earlier of its own
+    /// and now + `grace_secs` (0: at once). The key limit does not apply; every other
+    /// rule of `generate` does. The operator and its rights are checked again inside the
+    /// transaction.
+    pub fn rotate_key(
+        &mut self,
+        op: &Operator,
+        id: &str,
+        grace_secs: i64,
+        expiry: Expiry,
+    ) -> Result<Rotated> {
+        check_key_id(id)?;
+        if grace_secs < 0 {
+            return Err(usage("the grace period cannot be negative"));
+        }
+        // A courtesy: refuse early (and record it) without taking the write lock.
+        self.authorize(op, Action::RotateKey)?;
+        self.write(|tx| rotate_in(tx, &op.name, id, grace_secs, expiry))?
+    }
+}
+
+/// The rotation itself, inside the write transaction. An outer `Err` rolls back; an
+/// inner one is a refusal whose `access.denied` event (if any) is committed.
+fn rotate_in(
+    tx: &Transaction,
+    operator: &str,
+    id: &str,
+    grace_secs: i64,
+    expiry: Expiry,
+) -> Result<Result<Rotated>> {
+    let action = Action::RotateKey.as_str();
+    let deny = |reason: String, key_id: Option<&str>| -> Result<Result<Rotated>> {
+        record_denial(tx, operator, action, &reason, key_id)?;
+        Ok(Err(denied(reason)))
+    };
+    let refuse = |reason: String, key_id: Option<&str>| -> Result<Result<Rotated>> {
+        record_denial(tx, operator, action, &reason, key_id)?;
+        Ok(Err(refused(reason)))
+    };
+    // The operator as it is now: removed or demoted while waiting is refused.
+    let Some(op) = store::users::get(tx, operator)? else {
+        return deny(
+            format!(
+                "unknown operator '{}': not a user of this tenant (set --as or KEYCTL_USER)",
+                echo(operator)
+            ),
+            None,
+        );
+    };
+    let scope = match policy::allow(&op, Action::RotateKey) {
+        Ok(scope) => scope,
+        Err(reason) => return deny(reason, None),
+    };
+    let now = now();
+    let Some(old) = store::keys::get(tx, id, now)? else {
+        return Ok(Err(not_found(format!("no key with ID {id}"))));
+    };
+    match policy::key_access(&op, Action::RotateKey, scope, &old.owner) {
+        KeyAccess::Allowed => {}
+        KeyAccess::Hidden => return Ok(Err(not_found(format!("no key with ID {id}")))),
+        KeyAccess::NotYours(reason) => return deny(reason, Some(id)),
+    }
+    let settings = store::settings::get(tx)?;
+    if !settings.enabled {
+        return refuse(
+            "API keys are disabled for this tenant (a tenant admin can run `keyctl settings enable`)"
+                .into(),
+            Some(id),
+        );
+    }
+    // The key's state (not a policy) refuses these, as `revoke` leaves an expired key:
+    // nothing is recorded.
+    if let Some(successor) = &old.replaced_by {
+        return Ok(Err(refused(format!(
+            "key {id} was already rotated: its successor is {successor} (rotate that one)"
+        ))));
+    }
+    if old.status != Status::Active {
+        return Ok(Err(refused(format!(
+            "key {id} is {}: only an active key can be rotated",
+            old.status
+        ))));
+    }
+    let max = settings.max_expiry;
+    if grace_secs > max.secs() {
+        let grace = Duration::from_secs(grace_secs)
+            .map_or_else(|| format!("{grace_secs}s"), |d| d.to_string());
+        return refuse(
+            format!("grace period {grace} is longer than the maximum expiry of {max}"),
+            Some(id),
+        );
+    }
+    let expires = match new_key_expiry(expiry, now, max)? {
+        Ok(t) => t,
+        Err(reason) => return refuse(reason, Some(id)),
+    };
+    // The old key's expiry only ever moves earlier.
+    let old_expires = old.expires.min(now + grace_secs);
+    let fresh = token::generate()?;
+    store::keys::insert(
+        tx,
+        &fresh.id,
+        &fresh.hash,
+        &old.name,
+        &old.owner,
+        now,
+        expires,
+    )?;
+    store::keys::set_replaced(tx, id, &fresh.id, old_expires, now)?;
+    let mut log = Appender::new(tx)?;
+    log.append(
+        now,
+        event_type::KEY_GENERATED,
+        &op.name,
+        Some(&fresh.id),
+        &json!({"name": old.name, "expires": rfc3339(expires), "replaces": id}),
+    )?;
+    log.append(
+        now,
+        event_type::KEY_ROTATED,
+        &op.name,
+        Some(id),
+        &json!({
+            "replaced_by": fresh.id,
+            "expires_before": rfc3339(old.expires),
+            "expires_after": rfc3339(old_expires),
+        }),
+    )?;
+    let new_key = Key {
+        id: fresh.id.clone(),
+        name: old.name.clone(),
+        owner: old.owner.clone(),
+        status: Status::Active,
+        created: now,
+        updated: now,
+        expires,
+        last_used: None,
+        uses: 0,
+        replaced_by: None,
+    };
+    let old_expires_before = old.expires;
+    let old = Key {
+        status: Status::derive(None, old_expires, now),
+        updated: now,
+        expires: old_expires,
+        replaced_by: Some(fresh.id.clone()),
+        ..old
+    };
+    Ok(Ok(Rotated {
+        new: Generated {
+            key: new_key,
+            secret: fresh.secret,
+        },
+        old,
+        old_expires_before,
+    }))
+}
