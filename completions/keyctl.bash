@@ -384,7 +384,7 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__events)
-            opts="-q -h -V --key --actor --type --since --until --limit --db --as --format --quiet --help --version show verify head top help"
+            opts="-f -q -h -V --key --actor --type --since --until --limit --follow --db --as --format --quiet --help --version show verify head top help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -475,6 +475,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
+            cand -f 'Print the matching events oldest first, then each new one as it is appended, until interrupted (JSON: one object per line)'
+            cand --follow 'Print the matching events oldest first, then each new one as it is appended, until interrupted (JSON: one object per line)'
             cand -q 'Print IDs only, one per line, where a command lists things'
             cand --quiet 'Print IDs only, one per line, where a command lists things'
             cand -h 'Print help (see more with ''--help'')'

@@ -341,6 +341,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_see
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
 csv\t'A header row, then rows (RFC 4180)'"
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -s f -l follow -d 'Print the matching events oldest first, then each new one as it is appended, until interrupted (JSON: one object per line)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -s V -l version -d 'Print version'

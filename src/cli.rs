@@ -330,6 +330,10 @@ pub struct EventFilters {
     /// At most N events (the newest)
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
+    /// Print the matching events oldest first, then each new one as it is appended,
+    /// until interrupted (JSON: one object per line)
+    #[arg(long, short = 'f')]
+    pub follow: bool,
 }
 
 #[derive(Debug, Subcommand)]

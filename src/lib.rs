@@ -32,6 +32,7 @@ pub mod store;
 pub mod token;
 
 mod events;
+mod follow;
 mod keys;
 mod rotate;
 mod settings;

@@ -30,6 +30,9 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
                 limit: f.limit,
             };
             let (mut tenant, op) = ctx.session("events")?;
+            if f.follow {
+                return super::follow::run(ctx, &mut tenant, &op, &filter);
+            }
             let mut out = ctx.output();
             let mut listing = out.listing::<Event>()?;
             tenant.events(&op, &filter, |e| listing.push(&e))?;

@@ -2,6 +2,7 @@
 
 mod completions;
 mod events;
+mod follow;
 mod init;
 mod keys;
 mod rotate;

@@ -151,13 +151,9 @@ pub struct Filter {
     pub limit: Option<u64>,
 }
 
-/// Streams matching events, newest first, to `each`.
-pub fn list(
-    conn: &Connection,
-    f: &Filter,
-    mut each: impl FnMut(Event) -> Result<()>,
-) -> Result<()> {
-    let mut sql = format!("SELECT {COLUMNS} FROM events WHERE 1");
+/// The `WHERE` clause of `f` (without its limit) and its arguments.
+fn filter_sql(f: &Filter) -> (String, Vec<Value>) {
+    let mut sql = String::from(" WHERE 1");
     let mut args: Vec<Value> = Vec::new();
     let mut add = |clause: &str, v: Value| {
         args.push(v);
@@ -178,10 +174,46 @@ pub fn list(
     if let Some(u) = f.until {
         add("time <=", Value::Integer(u));
     }
+    (sql, args)
+}
+
+/// Streams matching events, newest first, to `each`.
+pub fn list(
+    conn: &Connection,
+    f: &Filter,
+    mut each: impl FnMut(Event) -> Result<()>,
+) -> Result<()> {
+    let (filter, args) = filter_sql(f);
+    let mut sql = format!("SELECT {COLUMNS} FROM events{filter}");
     sql.push_str(" ORDER BY id DESC");
     if let Some(l) = f.limit {
         sql.push_str(&format!(" LIMIT {l}"));
     }
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    while let Some(row) = rows.next()? {
+        each(from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// Streams the events matching `f` (its limit aside) with `after < id <= upto`, oldest
+/// first, to `each` (for `events --follow`).
+pub fn list_between(
+    conn: &Connection,
+    f: &Filter,
+    after: i64,
+    upto: i64,
+    mut each: impl FnMut(Event) -> Result<()>,
+) -> Result<()> {
+    let (filter, mut args) = filter_sql(f);
+    args.push(Value::Integer(after));
+    args.push(Value::Integer(upto));
+    let n = args.len();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events{filter} AND id > ?{} AND id <= ?{n} ORDER BY id",
+        n - 1
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(row) = rows.next()? {
