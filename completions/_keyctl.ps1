@@ -415,6 +415,8 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;keys;revoke' {
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Checklist: only keys of this owner')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Checklist: only keys whose name, ID or owner contains TERM')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -513,6 +515,8 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;revoke' {
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Checklist: only keys of this owner')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Checklist: only keys whose name, ID or owner contains TERM')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')

@@ -1456,12 +1456,20 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__keys__subcmd__revoke)
-            opts="-q -h -V --yes --dry-run --db --as --format --quiet --help --version"
+            opts="-q -h -V --yes --dry-run --owner --search --db --as --format --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1618,12 +1626,20 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__revoke)
-            opts="-q -h -V --yes --dry-run --db --as --format --quiet --help --version"
+            opts="-q -h -V --yes --dry-run --owner --search --db --as --format --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -370,6 +370,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;keys;revoke'= {
+            cand --owner 'Checklist: only keys of this owner'
+            cand --search 'Checklist: only keys whose name, ID or owner contains TERM'
             cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
@@ -453,6 +455,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;keys;help;help'= {
         }
         &'keyctl;revoke'= {
+            cand --owner 'Checklist: only keys of this owner'
+            cand --search 'Checklist: only keys whose name, ID or owner contains TERM'
             cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'

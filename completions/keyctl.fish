@@ -271,6 +271,8 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l owner -d 'Checklist: only keys of this owner' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l search -d 'Checklist: only keys whose name, ID or owner contains TERM' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
@@ -320,6 +322,8 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subc
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace one of your keys with a new one (same name); the secret is shown once'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a key read from stdin; exit 0 and print its ID and owner if valid'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l owner -d 'Checklist: only keys of this owner' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l search -d 'Checklist: only keys whose name, ID or owner contains TERM' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'

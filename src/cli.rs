@@ -76,7 +76,7 @@ pub enum Command {
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Revoke keys (same as `keys revoke`)
-    Revoke(BulkArgs),
+    Revoke(RevokeArgs),
     /// List the audit log, or check its hash chain
     Events(EventsArgs),
     /// Print a shell completion script
@@ -214,7 +214,7 @@ pub enum KeysCommand {
         name: String,
     },
     /// Revoke keys for good (tenant admins); IDs from arguments or stdin
-    Revoke(BulkArgs),
+    Revoke(RevokeArgs),
     /// Delete your own keys; IDs from arguments or stdin
     Delete(BulkArgs),
     /// Replace one of your keys with a new one (same name); the secret is shown once
@@ -298,6 +298,24 @@ pub struct BulkArgs {
     /// Show what would happen; change nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// IDs for a revoke, or (on a terminal, without IDs) a checklist to pick them from.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "On a terminal without IDs, a checklist of the active keys shows (most used \
+                  first): space ticks, enter confirms, esc cancels. --owner and --search \
+                  narrow it."
+)]
+pub struct RevokeArgs {
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+    /// Checklist: only keys of this owner
+    #[arg(long, value_name = "USER")]
+    pub owner: Option<String>,
+    /// Checklist: only keys whose name, ID or owner contains TERM
+    #[arg(long, value_name = "TERM")]
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! The interactive paths, in a real pseudo-terminal (rexpect): the confirmation prompt
-//! of `keyctl revoke ID` and the name prompt of `keys generate` (SPEC §1, §4).
+//! of `keyctl revoke ID`, the revoke checklist and the name prompt of `keys generate`
+//! (SPEC §1, §4).
 
 mod common;
 use common::*;
@@ -102,16 +103,6 @@ fn a_developer_is_refused_before_any_prompt() {
 }
 
 #[test]
-fn revoke_without_ids_on_a_terminal_is_a_usage_error() {
-    let env = Env::with_dev();
-    let (id, _) = env.generate("dev", "mine");
-    let p = spawn(&env, "admin", &["revoke"]);
-    let (rest, code) = finish(p);
-    assert_eq!(code, 2, "output: {rest}");
-    assert!(!revoked(&env, &id));
-}
-
-#[test]
 fn generate_prompts_for_a_name_on_a_terminal() {
     let env = Env::with_dev();
     let mut p = spawn(&env, "dev", &["keys", "generate", "-q"]);
@@ -126,4 +117,199 @@ fn generate_prompts_for_a_name_on_a_terminal() {
         .query_row("SELECT name FROM keys", [], |r| r.get(0))
         .unwrap();
     assert_eq!(name, "typed at the prompt");
+}
+
+/// Five active keys of `dev` with 5, 4, 3, 2 and 1 uses (the checklist's order), and
+/// `other`'s key with none. Returns dev's IDs, most used first, and other's ID.
+fn five_keys(env: &Env) -> (Vec<String>, String) {
+    env.add_developer("other");
+    let mut ids = Vec::new();
+    for (i, uses) in [3, 1, 5, 2, 4].into_iter().enumerate() {
+        let (id, _) = env.generate("dev", &format!("key {i}"));
+        set_key(env, &id, "uses", Some(uses));
+        ids.push((uses, id));
+    }
+    ids.sort_by_key(|k| std::cmp::Reverse(k.0));
+    let (theirs, _) = env.generate("other", "theirs");
+    (ids.into_iter().map(|(_, id)| id).collect(), theirs)
+}
+
+const CHECKLIST: &str = "Tick the keys to revoke";
+
+/// Sends keys to the checklist, one at a time (as a person types).
+fn press(p: &mut PtySession, keys: &[&str]) {
+    for k in keys {
+        p.send(k).expect("send a key");
+        p.flush().expect("flush");
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+}
+
+#[test]
+fn checklist_tick_two_of_five_and_confirm() {
+    let env = Env::with_dev();
+    let (ids, theirs) = five_keys(&env);
+    let mut p = spawn(&env, "admin", &["revoke", "--owner", "dev"]);
+    let (_, shown) = p
+        .exp_regex(&format!("(?s){CHECKLIST}.*{}", ids[4]))
+        .expect("the checklist");
+    // Most used first, with its columns; only dev's keys (--owner).
+    let pos: Vec<usize> = ids
+        .iter()
+        .map(|id| shown.find(id.as_str()).unwrap())
+        .collect();
+    assert!(pos.windows(2).all(|w| w[0] < w[1]), "{shown}");
+    assert!(!shown.contains(&theirs), "{shown}");
+    for column in ["key 2", "dev", "expires 20", "last used never", "5 uses"] {
+        assert!(shown.contains(column), "{column} in {shown}");
+    }
+    // Tick the first (5 uses) and the third (3 uses), then enter.
+    press(&mut p, &[" ", "j", "j", " ", "\r"]);
+    p.exp_string("Revoke 2 keys? This cannot be undone.")
+        .expect("the usual confirmation");
+    p.send("y").expect("answer");
+    p.flush().expect("flush");
+    let (rest, code) = finish(p);
+    assert_eq!(code, 0, "output: {rest}");
+    let states: Vec<bool> = ids.iter().map(|id| revoked(&env, id)).collect();
+    assert_eq!(states, [true, false, true, false, false], "{rest}");
+    assert!(!revoked(&env, &theirs));
+    let events: Vec<String> = events_of(&env, "api-key.revoked")
+        .into_iter()
+        .map(|(_, k, _)| k.unwrap())
+        .collect();
+    let mut expect = vec![ids[0].clone(), ids[2].clone()];
+    expect.sort();
+    let mut events = events;
+    events.sort();
+    assert_eq!(events, expect);
+}
+
+/// Runs `revoke ARGS` on a terminal as admin, waits for the checklist, presses `keys`;
+/// requires exit 2 with nothing changed (no event either). Returns the output.
+fn checklist_changes_nothing(env: &Env, args: &[&str], keys: &[&str]) -> String {
+    let before = snapshot_with_events(env);
+    let mut all = vec!["revoke"];
+    all.extend_from_slice(args);
+    let mut p = spawn(env, "admin", &all);
+    p.exp_string(CHECKLIST).expect("the checklist");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    press(&mut p, keys);
+    let (rest, code) = finish(p);
+    assert_eq!(code, 2, "{args:?} {keys:?}: {rest}");
+    assert!(rest.contains("nothing changed"), "{rest}");
+    assert_eq!(snapshot_with_events(env), before, "{args:?} {keys:?}");
+    rest
+}
+
+#[test]
+fn checklist_esc_or_nothing_ticked_changes_nothing() {
+    let env = Env::with_dev();
+    let (ids, _) = five_keys(&env);
+    let out = checklist_changes_nothing(&env, &[], &[" ", "j", " ", "\x1b"]);
+    assert!(out.contains("cancelled"), "{out}");
+    let out = checklist_changes_nothing(&env, &[], &["\r"]);
+    assert!(out.contains("no key ticked"), "{out}");
+    // Ticked, then untick, then enter: nothing ticked.
+    let out = checklist_changes_nothing(&env, &[], &[" ", " ", "\r"]);
+    assert!(out.contains("no key ticked"), "{out}");
+    // Ticked, then "no" at the confirmation.
+    let before = snapshot_with_events(&env);
+    let mut p = spawn(&env, "admin", &["revoke"]);
+    p.exp_string(CHECKLIST).expect("the checklist");
+    press(&mut p, &[" ", "\r"]);
+    p.exp_string("Revoke 1 key? This cannot be undone.")
+        .expect("the confirmation");
+    p.send("n").expect("answer");
+    p.flush().expect("flush");
+    let (rest, code) = finish(p);
+    assert_eq!(code, 2, "{rest}");
+    assert_eq!(snapshot_with_events(&env), before);
+    assert!(ids.iter().all(|id| !revoked(&env, id)));
+}
+
+#[test]
+fn checklist_search_narrows_and_dry_run_changes_nothing() {
+    let env = Env::with_dev();
+    let (ids, theirs) = five_keys(&env);
+    let mut p = spawn(
+        &env,
+        "admin",
+        &["revoke", "--search", "THEIRS", "--dry-run"],
+    );
+    let (_, shown) = p
+        .exp_regex(&format!("(?s){CHECKLIST}.*{theirs}"))
+        .expect("the checklist");
+    assert!(ids.iter().all(|id| !shown.contains(id.as_str())), "{shown}");
+    press(&mut p, &[" ", "\r"]);
+    let (rest, code) = finish(p);
+    assert_eq!(code, 0, "{rest}");
+    assert!(rest.contains("would revoke"), "{rest}");
+    assert!(!revoked(&env, &theirs));
+    // A search or owner nothing matches: exit 2, no checklist.
+    for args in [
+        &["revoke", "--search", "nomatch"][..],
+        &["revoke", "--owner", "nobody"],
+    ] {
+        let (rest, code) = finish(spawn(&env, "admin", args));
+        assert_eq!(code, 2, "{rest}");
+        assert!(!rest.contains(CHECKLIST), "{rest}");
+    }
+}
+
+#[test]
+fn checklist_over_a_thousand_keys_asks_to_narrow() {
+    let env = Env::with_dev();
+    seed_keys(&env, "dev", 1_001);
+    env.add_developer("other");
+    let (theirs, _) = env.generate("other", "theirs");
+    let before = snapshot_with_events(&env);
+    let (rest, code) = finish(spawn(&env, "admin", &["revoke"]));
+    assert_eq!(code, 2, "{rest}");
+    assert!(
+        rest.contains("--owner") && rest.contains("--search"),
+        "{rest}"
+    );
+    assert!(!rest.contains(CHECKLIST), "{rest}");
+    assert_eq!(snapshot_with_events(&env), before);
+    // Narrowed, it shows.
+    let mut p = spawn(&env, "admin", &["revoke", "--owner", "other"]);
+    p.exp_string(&theirs).expect("narrowed checklist");
+    press(&mut p, &["\x1b"]);
+    let (_, code) = finish(p);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn checklist_is_for_tenant_admins_and_terminals_only() {
+    let env = Env::with_dev();
+    let (ids, _) = five_keys(&env);
+    // A developer is refused before any checklist, and the refusal is recorded.
+    let last = last_event(&env);
+    let (rest, status) = finish(spawn(&env, "dev", &["revoke"]));
+    assert_eq!(status, 4, "{rest}");
+    assert!(!rest.contains(CHECKLIST), "{rest}");
+    let new = events_after(&env, last);
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0].kind, "access.denied");
+    // Off a terminal, nothing changes in the old behaviour; --owner/--search there
+    // are usage errors.
+    let before = snapshot_with_events(&env);
+    for args in [
+        &["revoke", "--owner", "dev", "--yes"][..],
+        &["revoke", "--search", "key", "--yes"],
+        &["revoke", ids[0].as_str(), "--owner", "dev", "--yes"],
+    ] {
+        let a = env.run("admin", args);
+        assert_eq!(code(&a), 2, "{args:?}: {}", stderr(&a));
+        assert_eq!(stderr(&a).lines().count(), 1, "{}", stderr(&a));
+    }
+    assert_eq!(snapshot_with_events(&env), before);
+    let a = env
+        .cmd("admin")
+        .args(["revoke", "--yes"])
+        .write_stdin(format!("{}\n", ids[0]))
+        .assert();
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    assert!(revoked(&env, &ids[0]));
 }

@@ -2,7 +2,7 @@
 
 use super::{Ctx, confirm, interactive};
 use anyhow::{Context, Result};
-use keyctl::cli::{BulkArgs, Format, KeysCommand, ListArgs, SortArg, StatusArg};
+use keyctl::cli::{BulkArgs, Format, KeysCommand, ListArgs, RevokeArgs, SortArg, StatusArg};
 use keyctl::error::usage;
 use keyctl::idlist::{self, Requested};
 use keyctl::{BulkOutcome, BulkResult, Expiry, Key, KeyQuery, SortField, Status, duration};
@@ -197,11 +197,25 @@ fn requested_ids(ids: &[String]) -> Result<Vec<Requested>> {
     Ok(requested)
 }
 
-fn plural(n: usize) -> &'static str {
+pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-pub fn revoke(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
+pub fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<u8> {
+    let RevokeArgs {
+        bulk: args,
+        owner,
+        search,
+    } = args;
+    if args.ids.is_empty() && std::io::stdin().is_terminal() {
+        return super::checklist::revoke(ctx, args, owner, search);
+    }
+    if owner.is_some() || search.is_some() {
+        return Err(usage(
+            "--owner and --search narrow the checklist, shown on a terminal without key IDs; \
+             to pick keys in a script, pipe them in: keyctl keys search TERM -q | keyctl revoke --yes",
+        ));
+    }
     let ids = requested_ids(&args.ids)?;
     let (mut tenant, op) = ctx.session("revoke")?;
     tenant.may_revoke(&op)?;
@@ -241,7 +255,7 @@ fn delete(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
 
 /// Prints one result per ID (with `-q`: the IDs changed now), a summary on stderr, and
 /// returns the exit status of the run.
-fn report(ctx: &Ctx, outcomes: &[BulkOutcome], changed: BulkResult) -> Result<u8> {
+pub(super) fn report(ctx: &Ctx, outcomes: &[BulkOutcome], changed: BulkResult) -> Result<u8> {
     let mut out = ctx.output();
     if out.quiet {
         for o in outcomes.iter().filter(|o| o.result == changed) {

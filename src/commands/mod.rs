@@ -1,5 +1,6 @@
 //! One module per command family: turn arguments into library calls and render.
 
+mod checklist;
 mod completions;
 mod events;
 mod follow;
