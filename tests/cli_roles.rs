@@ -360,3 +360,66 @@ fn the_auditor_changes_nothing() {
         assert_eq!(d["action"], *action, "{args:?}");
     }
 }
+
+/// A tenant file written by a binary of schema version 1 (before the auditor role and
+/// rotation) gains both on first open, and its data stays as it was.
+#[test]
+fn a_version_1_file_is_upgraded_in_place() {
+    use keyctl::store::{APPLICATION_ID, events::Appender, schema::MIGRATIONS};
+    let env = Env::empty();
+    {
+        let c = rusqlite::Connection::open(&env.db).unwrap();
+        c.pragma_update(None, "journal_mode", "WAL").unwrap();
+        c.pragma_update(None, "application_id", APPLICATION_ID as i32)
+            .unwrap();
+        c.execute_batch(MIGRATIONS[0]).unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute(
+            "INSERT INTO users (name, tenant_admin, developer, licence, created) \
+             VALUES ('admin', 1, 1, 1, ?1)",
+            [now()],
+        )
+        .unwrap();
+        c.execute("UPDATE settings SET enabled = 1", []).unwrap();
+        Appender::new(&c)
+            .unwrap()
+            .append(
+                now(),
+                "user.added",
+                "admin",
+                None,
+                &serde_json::json!({"user": "admin", "roles": ["tenant-admin"], "licence": true, "init": true}),
+            )
+            .unwrap();
+    }
+    seed_keys(&env, "admin", 2);
+    let latest = MIGRATIONS.len() as u32;
+    assert!(latest >= 2);
+
+    // First open: migrated; the old keys show with no successor.
+    let v: Value =
+        serde_json::from_str(&env.ok("admin", &["keys", "list", "--format", "json"])).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k["replaced_by"].is_null())
+    );
+    let version: u32 = env
+        .sql()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, latest);
+
+    // The new role and rotation work on it.
+    env.ok("admin", &["users", "add", "aud", "--role", "auditor"]);
+    assert_eq!(ids(&env, "aud", &["keys", "list"]).len(), 2);
+    let old = "0000000000000001";
+    let out = env.ok("admin", &["keys", "rotate", old, "-q"]);
+    assert!(out.starts_with("kc_"), "{out}");
+    let v: Value =
+        serde_json::from_str(&env.ok("aud", &["keys", "show", old, "--format", "json"])).unwrap();
+    assert!(v["replaced_by"].is_string(), "{v}");
+    env.ok("aud", &["events", "verify"]);
+}

@@ -503,3 +503,45 @@ fn rotation_racing_a_revoke_is_consistent() {
         env.ok("admin", &["events", "verify"]);
     }
 }
+
+/// Many processes rotating the same key at once: exactly one wins; the others are
+/// refused (exit 5) naming its successor; one `api-key.rotated` event.
+#[test]
+fn concurrent_rotations_of_one_key_make_one_successor() {
+    let env = Env::with_dev();
+    let (id, _) = env.generate("dev", "contended");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            env.std_cmd("dev")
+                .args(["keys", "rotate", &id, "-q"])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let results: Vec<(i32, String, String)> = children
+        .into_iter()
+        .map(|c| {
+            let o = c.wait_with_output().unwrap();
+            (
+                o.status.code().unwrap(),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        })
+        .collect();
+    let winners: Vec<_> = results.iter().filter(|r| r.0 == 0).collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    let successor = show(&env, &id)["replaced_by"].as_str().unwrap().to_owned();
+    assert!(winners[0].1.starts_with(&format!("kc_{successor}_")));
+    for (c, out, err) in results.iter().filter(|r| r.0 != 0) {
+        assert_eq!(*c, 5, "{err}");
+        assert_eq!(out, "");
+        assert!(err.contains(&successor), "{err}");
+        assert!(!err.contains("locked"), "{err}");
+    }
+    assert_eq!(env.count_events("api-key.rotated"), 1);
+    env.ok("admin", &["events", "verify"]);
+}
