@@ -34,3 +34,72 @@ fn a_limit_past_i64_is_a_usage_error() {
     assert_eq!(code(&a), 2, "{}", stderr(&a));
     assert_eq!(snapshot_with_events(&env), before);
 }
+
+/// `keys verify` with `input` on stdin: (exit code, stdout, stderr).
+fn verify_with(env: &Env, input: Vec<u8>) -> (i32, String, String) {
+    let a = env
+        .cmd("nobody")
+        .args(["keys", "verify"])
+        .write_stdin(input)
+        .assert();
+    (code(&a), stdout(&a), stderr(&a))
+}
+
+#[test]
+fn verify_reads_the_whole_of_stdin() {
+    let env = Env::with_dev();
+    let (id, secret) = env.generate("dev", "presented");
+    // Surrounding whitespace is fine, however much of it (within the limit).
+    let mut padded = format!("\n  {secret}").into_bytes();
+    padded.extend(std::iter::repeat_n(b' ', 5000));
+    padded.push(b'\n');
+    let (c, out, err) = verify_with(&env, padded);
+    assert_eq!(c, 0, "{err}");
+    assert!(out.contains(&id), "{out}");
+    // Anything else after the key, however far along, makes it malformed.
+    let mut garbage = secret.clone().into_bytes();
+    garbage.extend(std::iter::repeat_n(b' ', 5000));
+    garbage.extend_from_slice(b"GARBAGE\n");
+    let (c, out, err) = verify_with(&env, garbage);
+    assert_eq!(c, 5, "{out}");
+    assert!(err.contains("malformed"), "{err}");
+    assert!(!err.contains(&secret) && !out.contains(&secret));
+    // Past the 64 KiB limit, even of whitespace: malformed.
+    let mut huge = secret.clone().into_bytes();
+    huge.extend(std::iter::repeat_n(b' ', 64 * 1024));
+    let (c, _, err) = verify_with(&env, huge);
+    assert_eq!(c, 5, "{err}");
+    assert!(err.contains("malformed"), "{err}");
+    let uses: i64 = env
+        .sql()
+        .query_row("SELECT uses FROM keys WHERE id = ?1", [&id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(uses, 1, "only the clean presentation counted");
+    assert_eq!(env.count_events("api-key.rejected"), 2);
+}
+
+#[test]
+fn verify_stops_reading_an_endless_stdin() {
+    let env = Env::with_dev();
+    let (_, secret) = env.generate("dev", "endless");
+    // `yes` never ends: keyctl must decide after the limit and not wait for EOF.
+    let mut child = env
+        .std_cmd("nobody")
+        .args(["keys", "verify"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(secret.as_bytes());
+        let chunk = vec![b' '; 4096];
+        while stdin.write_all(&chunk).is_ok() {}
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("malformed"));
+}

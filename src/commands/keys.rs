@@ -252,17 +252,29 @@ fn report(ctx: &Ctx, outcomes: &[BulkOutcome], changed: BulkResult) -> Result<u8
     Ok(BulkOutcome::exit_code(outcomes).map_or(0, |c| c.status()))
 }
 
-/// The most of stdin `keys verify` reads; a key is 69 bytes.
-const MAX_PRESENTED: u64 = 4096;
+/// The most of stdin `keys verify` accepts; a key is 69 bytes, so this leaves room for
+/// any amount of surrounding whitespace a script might add. Anything longer is
+/// `malformed`, decided after reading one byte past the limit (never the whole stream).
+const MAX_PRESENTED: u64 = 64 * 1024;
 
-fn verify(ctx: &Ctx) -> Result<u8> {
+/// The whole of stdin, or `None` when it is longer than [`MAX_PRESENTED`] bytes.
+fn read_presented() -> Result<Option<String>> {
     let mut raw = Vec::new();
     std::io::stdin()
         .lock()
-        .take(MAX_PRESENTED)
+        .take(MAX_PRESENTED + 1)
         .read_to_end(&mut raw)
         .context("reading the key from stdin")?;
-    let presented = String::from_utf8(raw).unwrap_or_default();
+    if raw.len() as u64 > MAX_PRESENTED {
+        return Ok(None);
+    }
+    // Not UTF-8: not a key either; the empty string is rejected as `malformed`.
+    Ok(Some(String::from_utf8(raw).unwrap_or_default()))
+}
+
+fn verify(ctx: &Ctx) -> Result<u8> {
+    // Over the limit: presented as the empty string, which is `malformed`.
+    let presented = read_presented()?.unwrap_or_default();
     let mut tenant = keyctl::Tenant::open(&ctx.db_path()?)?;
     let mut out = ctx.output();
     match tenant.verify(&presented)? {
