@@ -1,5 +1,13 @@
 //! keyctl: parse the command line, run the command, map the error to an exit code.
 
+/// Writes one line to stderr, ignoring failure: a closed stderr (its reader gone) must
+/// end a command as quietly as a closed stdout, never in a panic (SPEC §5).
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::output::note(format_args!($($arg)*))
+    };
+}
+
 mod commands;
 mod output;
 mod records;
@@ -23,7 +31,8 @@ fn main() -> ExitCode {
             .copied()
             .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
             .unwrap_or("unknown panic");
-        eprintln!("error: internal error: {}", message.replace('\n', " "));
+        // Never `eprintln!` here: a panic while writing to a closed stderr would abort.
+        note!("error: internal error: {}", message.replace('\n', " "));
     }));
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commands::run(cli)));
     let Ok(result) = outcome else {
@@ -34,7 +43,7 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // `{:#}` prints the context chain on one line, and never a backtrace.
-            eprintln!("error: {e:#}");
+            note!("error: {e:#}");
             ExitCode::from(code_of(&e).status())
         }
     }
@@ -61,6 +70,6 @@ fn parse_failure(e: &clap::Error) -> ExitCode {
         }
         line.push_str(part);
     }
-    eprintln!("{line} (see --help)");
+    note!("{line} (see --help)");
     ExitCode::from(2)
 }

@@ -7,6 +7,13 @@ use keyctl::cli::Format;
 use serde_json::Value;
 use std::io::{self, BufWriter, StdoutLock, Write};
 
+/// Writes one line to stderr (use the `note!` macro); a write error is ignored, so a
+/// closed stderr cannot turn a finished command into a panic.
+pub fn note(args: std::fmt::Arguments) {
+    let mut err = io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
+}
+
 /// Replaces control and bidirectional-override characters with visible escapes, so
 /// stored text cannot move the cursor, recolour or reorder what a terminal shows.
 pub fn sanitize(text: &str) -> String {
@@ -225,7 +232,7 @@ impl<R: Record> Listing<'_, R> {
             }
             Mode::Table(rows) => {
                 if rows.is_empty() {
-                    eprintln!("(none)");
+                    note!("(none)");
                 } else {
                     self.out.table(R::HEADERS, rows)?;
                 }

@@ -103,3 +103,45 @@ fn verify_stops_reading_an_endless_stdin() {
     assert_eq!(out.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&out.stderr).contains("malformed"));
 }
+
+/// Runs `keyctl --as admin args` with stderr a pipe whose reader is already gone, and
+/// stdout captured; returns (exit code, stdout).
+fn with_closed_stderr(env: &Env, user: &str, args: &[&str]) -> (Option<i32>, String) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = env
+        .std_cmd(user)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stderr(writer)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_stderr_is_as_quiet_as_a_closed_stdout() {
+    let env = Env::with_dev();
+    let (id, _) = env.generate("dev", "target");
+    // A dry run writes its summary on stderr.
+    let (c, out) = with_closed_stderr(&env, "admin", &["revoke", "--dry-run", &id]);
+    assert_eq!(c, Some(0), "{out}");
+    assert!(out.contains("would revoke"), "{out}");
+    // A real revoke: committed once, exit 0.
+    let (c, _) = with_closed_stderr(&env, "admin", &["revoke", "--yes", &id]);
+    assert_eq!(c, Some(0));
+    assert_eq!(env.count_events("api-key.revoked"), 1);
+    // generate writes its reminder on stderr after the key is committed.
+    let (c, out) = with_closed_stderr(&env, "dev", &["keys", "generate", "--name", "n", "-q"]);
+    assert_eq!(c, Some(0), "{out}");
+    assert!(out.starts_with("kc_"), "{out}");
+    assert_eq!(env.count_events("api-key.generated"), 2);
+    // An error still ends with its own exit code, not an abort.
+    let (c, _) = with_closed_stderr(&env, "admin", &["keys", "show", "0000000000000000"]);
+    assert_eq!(c, Some(3));
+    let (c, _) = with_closed_stderr(&env, "admin", &["keys", "list", "--bogus"]);
+    assert_eq!(c, Some(2));
+}

@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
         KeysCommand::Rename { id, name } => {
             let (mut tenant, op) = ctx.session("keys rename")?;
             let key = tenant.rename_key(&op, &id, &name)?;
-            eprintln!("renamed key {}", key.id);
+            note!("renamed key {}", key.id);
             let mut out = ctx.output();
             out.record(&key)?;
             out.finish()?;
@@ -104,7 +104,7 @@ fn generate(
         }
     }
     out.finish()?;
-    eprintln!("This key is shown only once: store it now. keyctl keeps only its hash.");
+    note!("This key is shown only once: store it now. keyctl keeps only its hash.");
     Ok(0)
 }
 
@@ -214,7 +214,7 @@ fn delete(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
     let status = report(ctx, &outcomes, BulkResult::Deleted)?;
     if outcomes.iter().any(|o| o.result == BulkResult::NotYours) {
         // SPEC §3: a tenant admin deleting someone else's key is pointed to revoke.
-        eprintln!(
+        note!(
             "hint: only a key's owner can delete it; a tenant admin revokes it instead: \
              keyctl revoke ID"
         );
@@ -243,7 +243,7 @@ fn report(ctx: &Ctx, outcomes: &[BulkOutcome], changed: BulkResult) -> Result<u8
         *counts.entry(o.result.as_str()).or_default() += 1;
     }
     let summary: Vec<String> = counts.iter().map(|(k, n)| format!("{k}: {n}")).collect();
-    eprintln!(
+    note!(
         "{} key ID{}: {}",
         outcomes.len(),
         plural(outcomes.len()),
