@@ -20,16 +20,27 @@ fn a_limit_past_i64_is_a_usage_error() {
             let a = env.run("admin", &args);
             assert_eq!(code(&a), 2, "{args:?}: {}", stderr(&a));
             let err = stderr(&a);
-            assert!(err.starts_with("error: ") && err.lines().count() == 1, "{err}");
+            assert!(
+                err.starts_with("error: ") && err.lines().count() == 1,
+                "{err}"
+            );
             assert_eq!(stdout(&a), "", "{args:?}");
         }
     }
-    let a = env.run("admin", &["keys", "list", "--limit", "9223372036854775807", "-q"]);
+    let a = env.run(
+        "admin",
+        &["keys", "list", "--limit", "9223372036854775807", "-q"],
+    );
     assert_eq!(code(&a), 0, "{}", stderr(&a));
     assert_eq!(stdout(&a).lines().count(), 1);
     let a = env.run(
         "admin",
-        &["settings", "set", "max-keys-per-user", "9223372036854775808"],
+        &[
+            "settings",
+            "set",
+            "max-keys-per-user",
+            "9223372036854775808",
+        ],
     );
     assert_eq!(code(&a), 2, "{}", stderr(&a));
     assert_eq!(snapshot_with_events(&env), before);
@@ -144,4 +155,78 @@ fn a_closed_stderr_is_as_quiet_as_a_closed_stdout() {
     assert_eq!(c, Some(3));
     let (c, _) = with_closed_stderr(&env, "admin", &["keys", "list", "--bogus"]);
     assert_eq!(c, Some(2));
+}
+
+/// Whether `text` holds anything a terminal would act on: ESC, another control
+/// character but newline, or a bidi override.
+fn has_raw_controls(text: &str) -> bool {
+    text.chars()
+        .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}'))
+}
+
+const EVIL: &str = "dev\u{1b}[2J\u{202E}";
+
+#[test]
+fn verify_and_events_head_sanitise_stored_text() {
+    let env = Env::with_dev();
+    let (id, secret) = env.generate("dev", "victim");
+    // Someone with the file renames the owner behind keyctl's back.
+    let c = env.sql();
+    c.execute("UPDATE users SET name = ?1 WHERE name = 'dev'", [EVIL])
+        .unwrap();
+    c.execute("UPDATE keys SET owner = ?1 WHERE id = ?2", [EVIL, &id])
+        .unwrap();
+    drop(c);
+    for format in ["table", "json", "csv"] {
+        let a = env
+            .cmd("nobody")
+            .args(["keys", "verify", "--format", format])
+            .write_stdin(secret.clone())
+            .assert();
+        assert_eq!(code(&a), 0, "{format}: {}", stderr(&a));
+        let out = stdout(&a);
+        assert!(out.contains(&id), "{format}: {out}");
+        assert!(!has_raw_controls(&out), "{format}: {out:?}");
+        if format == "json" {
+            let v = json(&a);
+            assert_eq!(v["owner"], EVIL, "JSON keeps the real string, escaped");
+        } else {
+            assert!(out.contains("\\u{1b}[2J"), "{format}: {out}");
+        }
+    }
+    // ... and appends an event whose hash is a terminal escape.
+    env.sql()
+        .execute(
+            "INSERT INTO events (time, type, actor, key_id, details, hash) \
+             VALUES (0, 'user.added', 'admin', NULL, '{}', ?1)",
+            [format!("ab{EVIL}")],
+        )
+        .unwrap();
+    for format in ["table", "json", "csv"] {
+        // A hash that is not one is refused or printed escaped: never raw.
+        for args in [
+            vec!["events", "head", "--format", format],
+            vec!["events", "head", "-q"],
+        ] {
+            let a = env.run("admin", &args);
+            assert!(matches!(code(&a), 0 | 1), "{args:?}: {}", stderr(&a));
+            assert!(!has_raw_controls(&stdout(&a)), "{args:?}: {:?}", stdout(&a));
+            assert!(!has_raw_controls(&stderr(&a)), "{args:?}: {:?}", stderr(&a));
+        }
+    }
+    // Listings of keys and events, in every format.
+    for args in [
+        vec!["keys", "list"],
+        vec!["events"],
+        vec!["events", "show", "1"],
+        vec!["keys", "show", &id],
+    ] {
+        for format in ["table", "json", "csv"] {
+            let mut args = args.clone();
+            args.extend(["--format", format]);
+            let a = env.run("admin", &args);
+            assert_eq!(code(&a), 0, "{args:?}: {}", stderr(&a));
+            assert!(!has_raw_controls(&stdout(&a)), "{args:?}: {:?}", stdout(&a));
+        }
+    }
 }

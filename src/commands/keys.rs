@@ -6,7 +6,6 @@ use keyctl::cli::{BulkArgs, Format, KeysCommand, ListArgs, SortArg, StatusArg};
 use keyctl::error::usage;
 use keyctl::idlist::{self, Requested};
 use keyctl::{BulkOutcome, BulkResult, Expiry, Key, KeyQuery, SortField, Status, duration};
-use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
 
@@ -63,46 +62,8 @@ fn generate(
         None => return Err(usage("--name is required when not on a terminal")),
     };
     let generated = tenant.generate_key(&op, &name, expiry)?;
-    let key = &generated.key;
     let mut out = ctx.output();
-    if out.quiet {
-        out.line(&generated.secret)?;
-    } else {
-        match out.format {
-            Format::Json => out.json(&json!({
-                "id": key.id,
-                "name": key.name,
-                "owner": key.owner,
-                "created": duration::rfc3339(key.created),
-                "expires": duration::rfc3339(key.expires),
-                "status": key.status.as_str(),
-                "secret": generated.secret,
-            }))?,
-            Format::Csv => out.csv_record(
-                &[
-                    "id", "name", "owner", "created", "expires", "status", "secret",
-                ],
-                &[
-                    &key.id,
-                    &key.name,
-                    &key.owner,
-                    &duration::rfc3339(key.created),
-                    &duration::rfc3339(key.expires),
-                    key.status.as_str(),
-                    &generated.secret,
-                ],
-            )?,
-            Format::Table => out.table(
-                &["FIELD", "VALUE"],
-                vec![
-                    vec!["KEY".into(), generated.secret.clone()],
-                    vec!["ID".into(), key.id.clone()],
-                    vec!["NAME".into(), key.name.clone()],
-                    vec!["EXPIRES".into(), duration::rfc3339(key.expires)],
-                ],
-            )?,
-        }
-    }
+    out.record(&generated)?;
     out.finish()?;
     note!("This key is shown only once: store it now. keyctl keeps only its hash.");
     Ok(0)
@@ -278,32 +239,15 @@ fn verify(ctx: &Ctx) -> Result<u8> {
     let mut tenant = keyctl::Tenant::open(&ctx.db_path()?)?;
     let mut out = ctx.output();
     match tenant.verify(&presented)? {
-        Ok(ok) => {
-            if out.quiet {
-                out.line(&ok.id)?;
-            } else {
-                match out.format {
-                    Format::Json => {
-                        out.json(&json!({"valid": true, "id": ok.id, "owner": ok.owner}))?
-                    }
-                    Format::Csv => {
-                        out.csv_record(&["valid", "id", "owner"], &["true", &ok.id, &ok.owner])?
-                    }
-                    Format::Table => out.line(&format!("valid: key {} of {}", ok.id, ok.owner))?,
-                }
-            }
+        Ok(verified) => {
+            out.record(&verified)?;
             out.finish()?;
             Ok(0)
         }
         Err(rejection) => {
-            match (out.quiet, out.format) {
-                (false, Format::Json) => {
-                    out.json(&json!({"valid": false, "reason": rejection.as_str()}))?
-                }
-                (false, Format::Csv) => {
-                    out.csv_record(&["valid", "reason"], &["false", rejection.as_str()])?
-                }
-                _ => {}
+            // The reason is the error on stderr; JSON and CSV also carry it as data.
+            if !out.quiet && out.format != Format::Table {
+                out.record(&rejection)?;
             }
             out.finish()?;
             Err(keyctl::error::refused(format!("key rejected: {rejection}")))
