@@ -230,3 +230,40 @@ fn verify_and_events_head_sanitise_stored_text() {
         }
     }
 }
+
+#[test]
+fn a_long_table_streams_every_key_once_in_the_first_pages_columns() {
+    let env = Env::with_dev();
+    seed_keys(&env, "dev", 3_500);
+    // A name far wider than any on the first page, on a key listed near the end.
+    let long = "L".repeat(90);
+    env.sql()
+        .execute(
+            "UPDATE keys SET name = ?1 WHERE id = '0000000000000005'",
+            [&long],
+        )
+        .unwrap();
+    let out = env.ok("admin", &["keys", "list"]);
+    for i in 1..=3_500 {
+        let id = format!("{i:016}");
+        assert_eq!(out.matches(&id).count(), 1, "{id}");
+    }
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(out.matches("│ ID ").count(), 1, "one header");
+    assert!(lines[0].starts_with('┌') && lines.last().unwrap().starts_with('└'));
+    // Every line has the width the first page set; the long name wrapped within it.
+    let width = lines[0].chars().count();
+    assert!(
+        lines.iter().all(|l| l.chars().count() == width),
+        "ragged table"
+    );
+    // Top border, header, its rule, 3,500 rows, bottom border: more means wrapped cells.
+    assert!(
+        lines.len() > 3_504,
+        "the long name did not wrap: {}",
+        lines.len()
+    );
+    assert!(!out.contains(&long));
+    let shown: usize = lines[3..].iter().map(|l| l.matches('L').count()).sum();
+    assert_eq!(shown, 90, "the whole name is shown, wrapped");
+}
