@@ -210,3 +210,32 @@ fn a_terminal_reporting_no_width_gets_unwrapped_tables() {
     assert!(out.contains("a name with several words in it"), "{out}");
     assert_eq!(out.lines().filter(|l| l.contains('│')).count(), 2, "{out}");
 }
+
+#[test]
+fn ctrl_c_at_a_prompt_restores_the_cursor_and_changes_nothing() {
+    let env = Env::with_dev();
+    let (id, _) = env.generate("dev", "kept");
+    let before = snapshot_with_events(&env);
+    let mut p = spawn(&env, "admin", &["revoke", &id]);
+    p.exp_string("Revoke 1 key? This cannot be undone.")
+        .expect("the confirmation prompt");
+    p.send_control('c').expect("Ctrl-C");
+    p.flush().expect("flush");
+    let (rest, code) = finish(p);
+    assert_eq!(code, 130, "output: {rest:?}");
+    assert!(
+        rest.contains("\u{1b}[?25h"),
+        "the cursor is shown again: {rest:?}"
+    );
+    assert!(!revoked(&env, &id));
+    assert_eq!(snapshot_with_events(&env), before);
+    // The same at generate's name prompt.
+    let mut p = spawn(&env, "dev", &["keys", "generate"]);
+    p.exp_string("Key name").expect("the name prompt");
+    p.send_control('c').expect("Ctrl-C");
+    p.flush().expect("flush");
+    let (rest, code) = finish(p);
+    assert_eq!(code, 130, "output: {rest:?}");
+    assert!(rest.contains("\u{1b}[?25h"), "{rest:?}");
+    assert_eq!(snapshot_with_events(&env), before);
+}

@@ -55,10 +55,12 @@ fn generate(
     let (mut tenant, op) = ctx.session("keys generate")?;
     let name = match name {
         Some(n) => n,
-        None if interactive() => dialoguer::Input::<String>::new()
-            .with_prompt("Key name")
-            .interact_text()
-            .context("reading the key name")?,
+        None if interactive() => super::prompting(|| {
+            dialoguer::Input::<String>::new()
+                .with_prompt("Key name")
+                .interact_text()
+        })
+        .context("reading the key name")?,
         None => return Err(usage("--name is required when not on a terminal")),
     };
     let generated = tenant.generate_key(&op, &name, expiry)?;
