@@ -59,6 +59,13 @@ fn parse_failure(e: &clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
     }
+    if empty_db_from_env(e) {
+        note!(
+            "error: KEYCTL_DB is set but empty: set it to the tenant database's path, or unset \
+             it to use the default (see --help)"
+        );
+        return ExitCode::from(2);
+    }
     let rendered = e.render().to_string();
     let text = keyctl::token::redact(&rendered);
     let mut line = String::new();
@@ -72,4 +79,22 @@ fn parse_failure(e: &clap::Error) -> ExitCode {
     }
     note!("{line} (see --help)");
     ExitCode::from(2)
+}
+
+/// Whether clap refused an empty `--db` that came from `KEYCTL_DB`, not the command line
+/// (so the message must not blame a flag nobody typed).
+fn empty_db_from_env(e: &clap::Error) -> bool {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let about_db = matches!(
+        e.get(ContextKind::InvalidArg),
+        Some(ContextValue::String(arg)) if arg.starts_with("--db")
+    );
+    let typed = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--db" || a.to_string_lossy().starts_with("--db="));
+    e.kind() == ErrorKind::InvalidValue
+        && about_db
+        && !typed
+        && std::env::var_os("KEYCTL_DB").is_some_and(|v| v.is_empty())
 }

@@ -267,3 +267,74 @@ fn a_long_table_streams_every_key_once_in_the_first_pages_columns() {
     let shown: usize = lines[3..].iter().map(|l| l.matches('L').count()).sum();
     assert_eq!(shown, 90, "the whole name is shown, wrapped");
 }
+
+#[test]
+fn a_bom_before_the_first_id_is_not_part_of_it() {
+    let env = Env::with_dev();
+    let (a, _) = env.generate("dev", "one");
+    let (b, _) = env.generate("dev", "two");
+    let out = env
+        .cmd("admin")
+        .args(["revoke", "--yes", "--format", "csv"])
+        .write_stdin(format!("\u{FEFF}{a}\r\n{b}\r\n"))
+        .assert();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!("id,result\n{a},revoked\n{b},revoked\n")
+    );
+}
+
+#[test]
+fn events_top_output_pipes_into_revoke() {
+    let env = Env::with_dev();
+    let (id, secret) = env.generate("dev", "busy");
+    env.cmd("nobody")
+        .args(["keys", "verify"])
+        .write_stdin(secret)
+        .assert()
+        .success();
+    for format in ["table", "csv"] {
+        let top = env.ok("admin", &["events", "top", "--format", format]);
+        assert!(top.contains(&id), "{top}");
+        let a = env
+            .cmd("admin")
+            .args(["revoke", "--dry-run", "--format", "csv"])
+            .write_stdin(top.clone())
+            .assert();
+        assert_eq!(code(&a), 0, "{format}: {top}\n{}", stderr(&a));
+        assert_eq!(
+            stdout(&a),
+            format!("id,result\n{id},would revoke\n"),
+            "{top}"
+        );
+    }
+}
+
+#[test]
+fn bidi_and_invisible_characters_are_refused_in_names() {
+    let env = Env::with_dev();
+    let (id, _) = env.generate("dev", "plain");
+    let before = snapshot_with_events(&env);
+    for bad in [
+        "evil\u{202E}txt",
+        "a\u{2066}b",
+        "x\u{200F}",
+        "zero\u{200B}width",
+        "\u{FEFF}bom",
+        "c1\u{9b}31m",
+    ] {
+        for args in [
+            vec!["keys", "generate", "--name", bad],
+            vec!["keys", "rename", &id, bad],
+        ] {
+            let a = env.run("dev", &args);
+            assert_eq!(code(&a), 2, "{bad:?} {args:?}: {}", stderr(&a));
+            assert!(stderr(&a).contains("key name"), "{}", stderr(&a));
+            assert!(!has_raw_controls(&stderr(&a)), "{:?}", stderr(&a));
+        }
+    }
+    assert_eq!(snapshot_with_events(&env), before);
+    // Scripts that join words, emoji and many alphabets stay allowed.
+    env.ok("dev", &["keys", "rename", &id, "déploiement 👩‍💻 ci"]);
+}
