@@ -18,7 +18,7 @@ use rusqlite::{Connection, params};
 use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -168,22 +168,6 @@ fn check(db: &Path, batch: usize) -> State {
         "the batch is neither untouched nor complete: {state:?}"
     );
     state
-}
-
-fn events_verify(db: &Path) {
-    let out = Command::new(env!("CARGO_BIN_EXE_keyctl"))
-        .env_remove("KEYCTL_USER")
-        .arg("--db")
-        .arg(db)
-        .args(["--as", "admin", "events", "verify"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "events verify: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Whether process `pid` holds SQLite's WAL write lock on `db` now: the exclusive lock
