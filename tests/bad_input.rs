@@ -695,6 +695,16 @@ fn sql_metacharacters_round_trip() {
     assert_eq!(found.len(), 2, "{found:?}");
     let found = list(&["keys", "search", "drop table", "--format", "json"]);
     assert_eq!(found, vec![(ids[0].clone(), names[0].to_owned())]);
+    let found = list(&["keys", "search", "';", "--format", "json"]);
+    assert_eq!(found, vec![(ids[0].clone(), names[0].to_owned())]);
+    // Stored as given, not escaped or altered on the way in.
+    for (id, name) in ids.iter().zip(names) {
+        let stored: String = env
+            .sql()
+            .query_row("SELECT name FROM keys WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, name);
+    }
     // Rename to each and back, through CSV as well.
     for (i, id) in ids.iter().enumerate() {
         let new = names[(i + 1) % names.len()];
@@ -703,12 +713,16 @@ fn sql_metacharacters_round_trip() {
         let v: serde_json::Value = serde_json::from_str(&csv).unwrap();
         assert_eq!(v["name"], new);
     }
+    let quote = "say \"hi\" 'there' \\ %";
+    env.ok("dev", &["keys", "rename", &ids[0], quote]);
+    let found = list(&["keys", "search", "\"hi\"", "--format", "json"]);
+    assert_eq!(found, vec![(ids[0].clone(), quote.to_owned())]);
     // Tables, keys and the log survived.
     assert_eq!(
         list(&["keys", "list", "--format", "json"]).len(),
         names.len()
     );
-    assert_eq!(env.count_events("api-key.renamed"), names.len() as i64);
+    assert_eq!(env.count_events("api-key.renamed"), names.len() as i64 + 1);
     env.ok("admin", &["events", "verify"]);
 }
 
