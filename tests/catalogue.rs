@@ -278,6 +278,15 @@ fn drive_every_path() -> Vec<(&'static str, Value)> {
         }
     });
     let id = |i: usize| keys[i].0.clone();
+    d.path("keys generate refused: expiry too long", &[DENIED], |env| {
+        expect(
+            env,
+            "dev",
+            &["keys", "generate", "--name", "x", "--expires-in", "91d"],
+            "",
+            5,
+        );
+    });
     d.path("keys rename", &["api-key.renamed"], |env| {
         expect(env, "dev", &["keys", "rename", &id(0), "renamed"], "", 0);
     });
