@@ -260,7 +260,7 @@ pub struct ListArgs {
     #[arg(long)]
     pub reverse: bool,
     /// At most N keys
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<u64>,
 }
 
@@ -346,7 +346,7 @@ pub struct EventFilters {
     #[arg(long, value_name = "T")]
     pub until: Option<String>,
     /// At most N events (the newest)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<u64>,
     /// Print the matching events oldest first, then each new one as it is appended,
     /// until interrupted (JSON: one object per line)
@@ -375,7 +375,13 @@ pub enum EventsCommand {
         #[arg(long, value_name = "T")]
         since: Option<String>,
         /// At most N keys
-        #[arg(long, value_name = "N", default_value_t = 10)]
+        #[arg(long, value_name = "N", default_value_t = 10, value_parser = limit_parser())]
         limit: u64,
     },
+}
+
+/// A `--limit`: 0 up to the largest count the database can take (2^63 - 1), so a bigger
+/// number is a usage error (exit 2), not a failure deep in the query.
+fn limit_parser() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(0..=i64::MAX as u64)
 }

@@ -1,6 +1,7 @@
 //! Typed failures that carry keyctl's documented exit code up to `main`.
 
 use std::fmt;
+use std::path::Path;
 
 /// The exit codes of SPEC §5; stable, documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,4 +102,68 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             || e.downcast_ref::<serde_json::Error>()
                 .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
+}
+
+/// Refuses at once (exit 1) a database path that exists but is not a regular file: a
+/// directory, a FIFO (opening it would wait forever for a writer), a device or a socket.
+pub fn check_regular_file(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::FileTypeExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(()); // missing: the caller says so, naming `keyctl init`
+    };
+    let t = meta.file_type();
+    let kind = if t.is_file() {
+        return Ok(());
+    } else if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a file"
+    };
+    Err(fail(
+        Code::Runtime,
+        format!(
+            "{} is not a regular file ({kind}); a tenant database is a file: \
+             name one with --db / KEYCTL_DB",
+            path.display()
+        ),
+    ))
+}
+
+/// Why the tenant at `path` cannot be written: the file itself is read-only, or (a
+/// writable file) its directory is not writable, where SQLite must create its
+/// `-wal` and `-shm` files beside the database.
+pub fn not_writable(path: &Path) -> String {
+    let writable = |p: &Path| {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: access(2) on a NUL-terminated path we own.
+        unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if writable(path) && !writable(dir) {
+        format!(
+            "{} cannot be written: the file is writable but its directory {} is not, and \
+             SQLite needs to create {}-wal and -shm there; this command needs to write, \
+             nothing changed",
+            path.display(),
+            dir.display(),
+            path.display()
+        )
+    } else {
+        format!(
+            "{} is read-only: this command needs to write to it; nothing changed",
+            path.display()
+        )
+    }
 }

@@ -9,6 +9,9 @@ use std::io::{self, BufRead};
 /// excess is skipped without being held in memory.
 pub const MAX_LINE: usize = 4096;
 
+/// The UTF-8 encoding of U+FEFF, skipped at the start of the input.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// One requested ID, in input order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Requested {
@@ -47,6 +50,19 @@ fn shown(field: &str) -> String {
     }
 }
 
+/// Whether a line whose first field is `field` (followed by `rest`) is a header row:
+/// `ID`/`id` (`keys list`, `search`, bulk results) or `KEY_ID`/`key_id` and the table's
+/// `KEY ID` (`events top`), in any case.
+fn is_header(field: &str, rest: &str) -> bool {
+    field.eq_ignore_ascii_case("id")
+        || field.eq_ignore_ascii_case("key_id")
+        || (field.eq_ignore_ascii_case("key")
+            && rest
+                .trim_start()
+                .get(..2)
+                .is_some_and(|w| w.eq_ignore_ascii_case("id")))
+}
+
 /// Extracts the ID of one stdin line, or `None` when the line is to be skipped.
 pub fn parse_line(raw: &str) -> Option<Requested> {
     let line: String = raw.chars().filter(|&c| c != '\r').collect();
@@ -61,7 +77,7 @@ pub fn parse_line(raw: &str) -> Option<Requested> {
         .find(|c: char| c.is_whitespace() || c == ',' || is_border(c))
         .unwrap_or(trimmed.len());
     let field = trimmed[..end].trim_matches('"');
-    if field.eq_ignore_ascii_case("id") {
+    if is_header(field, &trimmed[end..]) {
         return None;
     }
     Some(classify(field))
@@ -82,9 +98,14 @@ pub fn read(mut input: impl BufRead) -> io::Result<Vec<Requested>> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     let mut line = Vec::with_capacity(128);
+    let mut first = true;
     loop {
         line.clear();
         let (ended, overlong) = read_bounded_line(&mut input, &mut line)?;
+        // A UTF-8 byte-order mark (Windows editors, PowerShell) is not part of the ID.
+        if std::mem::take(&mut first) && line.starts_with(BOM) {
+            line.drain(..BOM.len());
+        }
         if ended && line.is_empty() && !overlong {
             break;
         }
@@ -204,6 +225,23 @@ mod tests {
         assert!(matches!(got[1], Requested::Invalid(_)));
         assert_eq!(got[2], Requested::Invalid("(line too long)".into()));
         assert_eq!(got[3], id(A));
+    }
+
+    #[test]
+    fn bom_and_events_top_headers() {
+        let input = format!("\u{FEFF}{A}\n{B}\n");
+        assert_eq!(ids(input.as_bytes()), vec![id(A), id(B)]);
+        let input = format!("\u{FEFF}id,name\n{A},x\n");
+        assert_eq!(ids(input.as_bytes()), vec![id(A)]);
+        let input = format!(
+            "key_id,name,owner,uses,rejected\n{A},x,bob,3,0\n\
+             │ KEY ID           ┆ NAME │\n│ {B} ┆ ci   │\nKEY_ID\n"
+        );
+        assert_eq!(ids(input.as_bytes()), vec![id(A), id(B)]);
+        // Only a leading BOM is dropped; `key` alone is not a header.
+        let got = ids(format!("{A}\n\u{FEFF}{B}\nkey\n").as_bytes());
+        assert!(matches!(got[1], Requested::Invalid(_)), "{got:?}");
+        assert!(matches!(got[2], Requested::Invalid(_)), "{got:?}");
     }
 
     #[test]

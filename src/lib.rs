@@ -29,6 +29,7 @@ pub mod idlist;
 pub mod model;
 pub mod policy;
 pub mod store;
+pub mod text;
 pub mod token;
 
 mod events;

@@ -1,5 +1,13 @@
 //! keyctl: parse the command line, run the command, map the error to an exit code.
 
+/// Writes one line to stderr, ignoring failure: a closed stderr (its reader gone) must
+/// end a command as quietly as a closed stdout, never in a panic (SPEC §5).
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::output::note(format_args!($($arg)*))
+    };
+}
+
 mod commands;
 mod output;
 mod records;
@@ -23,7 +31,8 @@ fn main() -> ExitCode {
             .copied()
             .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
             .unwrap_or("unknown panic");
-        eprintln!("error: internal error: {}", message.replace('\n', " "));
+        // Never `eprintln!` here: a panic while writing to a closed stderr would abort.
+        note!("error: internal error: {}", message.replace('\n', " "));
     }));
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commands::run(cli)));
     let Ok(result) = outcome else {
@@ -34,7 +43,7 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // `{:#}` prints the context chain on one line, and never a backtrace.
-            eprintln!("error: {e:#}");
+            note!("error: {e:#}");
             ExitCode::from(code_of(&e).status())
         }
     }
@@ -50,6 +59,13 @@ fn parse_failure(e: &clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
     }
+    if empty_db_from_env(e) {
+        note!(
+            "error: KEYCTL_DB is set but empty: set it to the tenant database's path, or unset \
+             it to use the default (see --help)"
+        );
+        return ExitCode::from(2);
+    }
     let rendered = e.render().to_string();
     let text = keyctl::token::redact(&rendered);
     let mut line = String::new();
@@ -61,6 +77,24 @@ fn parse_failure(e: &clap::Error) -> ExitCode {
         }
         line.push_str(part);
     }
-    eprintln!("{line} (see --help)");
+    note!("{line} (see --help)");
     ExitCode::from(2)
+}
+
+/// Whether clap refused an empty `--db` that came from `KEYCTL_DB`, not the command line
+/// (so the message must not blame a flag nobody typed).
+fn empty_db_from_env(e: &clap::Error) -> bool {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let about_db = matches!(
+        e.get(ContextKind::InvalidArg),
+        Some(ContextValue::String(arg)) if arg.starts_with("--db")
+    );
+    let typed = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--db" || a.to_string_lossy().starts_with("--db="));
+    e.kind() == ErrorKind::InvalidValue
+        && about_db
+        && !typed
+        && std::env::var_os("KEYCTL_DB").is_some_and(|v| v.is_empty())
 }

@@ -2,7 +2,9 @@
 
 use crate::output::Record;
 use keyctl::duration::{rfc3339, short};
-use keyctl::{BulkOutcome, Event, Key, Settings, TopRow, User};
+use keyctl::{
+    Anchor, BulkOutcome, Event, Generated, Key, Rejection, Settings, TopRow, User, Verified,
+};
 use serde_json::{Value, json};
 
 fn opt_time(t: Option<i64>, f: fn(i64) -> String) -> String {
@@ -234,5 +236,112 @@ impl Record for BulkOutcome {
     }
     fn json(&self) -> Value {
         json!({"id": self.id, "result": self.result.as_str()})
+    }
+}
+
+/// A new key, shown once: `-q` prints the secret alone; a table puts it on a line of its
+/// own above the other fields, so it is never wrapped and copies whole.
+impl Record for Generated {
+    const HEADERS: &'static [&'static str] = &["ID", "NAME", "EXPIRES"];
+    const CSV_HEADERS: &'static [&'static str] = &[
+        "id", "name", "owner", "created", "expires", "status", "secret",
+    ];
+    fn id(&self) -> String {
+        self.secret.clone()
+    }
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.key.id.clone(),
+            self.key.name.clone(),
+            rfc3339(self.key.expires),
+        ]
+    }
+    fn csv_cells(&self) -> Vec<String> {
+        let k = &self.key;
+        vec![
+            k.id.clone(),
+            k.name.clone(),
+            k.owner.clone(),
+            rfc3339(k.created),
+            rfc3339(k.expires),
+            k.status.to_string(),
+            self.secret.clone(),
+        ]
+    }
+    fn json(&self) -> Value {
+        let k = &self.key;
+        json!({
+            "id": k.id,
+            "name": k.name,
+            "owner": k.owner,
+            "created": rfc3339(k.created),
+            "expires": rfc3339(k.expires),
+            "status": k.status.as_str(),
+            "secret": self.secret,
+        })
+    }
+    fn table_lead(&self) -> Option<String> {
+        Some(format!("KEY  {}", self.secret))
+    }
+}
+
+/// A key that verified: a table shows one line, `-q` the key's ID.
+impl Record for Verified {
+    const HEADERS: &'static [&'static str] = &["VALID", "ID", "OWNER"];
+    const CSV_HEADERS: &'static [&'static str] = &["valid", "id", "owner"];
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+    fn table_cells(&self) -> Vec<String> {
+        self.csv_cells()
+    }
+    fn csv_cells(&self) -> Vec<String> {
+        vec!["true".into(), self.id.clone(), self.owner.clone()]
+    }
+    fn json(&self) -> Value {
+        json!({"valid": true, "id": self.id, "owner": self.owner})
+    }
+    fn table_line(&self) -> Option<String> {
+        Some(format!("valid: key {} of {}", self.id, self.owner))
+    }
+}
+
+/// A key that did not verify (JSON and CSV only: a table and `-q` print nothing on
+/// stdout, the reason goes to stderr as the error).
+impl Record for Rejection {
+    const HEADERS: &'static [&'static str] = &["VALID", "REASON"];
+    const CSV_HEADERS: &'static [&'static str] = &["valid", "reason"];
+    fn id(&self) -> String {
+        String::new()
+    }
+    fn table_cells(&self) -> Vec<String> {
+        self.csv_cells()
+    }
+    fn csv_cells(&self) -> Vec<String> {
+        vec!["false".into(), self.as_str().into()]
+    }
+    fn json(&self) -> Value {
+        json!({"valid": false, "reason": self.as_str()})
+    }
+}
+
+/// The newest event as an anchor: a table and `-q` print `ID:HASH` alone.
+impl Record for Anchor {
+    const HEADERS: &'static [&'static str] = &["ID", "HASH", "ANCHOR"];
+    const CSV_HEADERS: &'static [&'static str] = &["id", "hash", "anchor"];
+    fn id(&self) -> String {
+        format!("{}:{}", self.id, self.hash)
+    }
+    fn table_cells(&self) -> Vec<String> {
+        self.csv_cells()
+    }
+    fn csv_cells(&self) -> Vec<String> {
+        vec![self.id.to_string(), self.hash.clone(), Record::id(self)]
+    }
+    fn json(&self) -> Value {
+        json!({"id": self.id, "hash": self.hash, "anchor": Record::id(self)})
+    }
+    fn table_line(&self) -> Option<String> {
+        Some(Record::id(self))
     }
 }

@@ -51,8 +51,10 @@ pub fn check_key_name(name: &str) -> Result<()> {
             "the key name is {len} characters long; the limit is 256"
         )));
     }
-    if name.chars().any(char::is_control) {
-        return Err(usage("the key name contains control characters"));
+    if name.chars().any(crate::text::is_forbidden_char) {
+        return Err(usage(
+            "the key name contains control or invisible formatting characters (e.g. bidi overrides)",
+        ));
     }
     Ok(())
 }
@@ -176,10 +178,7 @@ impl Tenant {
         if self.conn.is_readonly("main").unwrap_or(false) {
             return Err(crate::error::fail(
                 crate::error::Code::Runtime,
-                format!(
-                    "{} is read-only: this command needs to write to it; nothing changed",
-                    self.path.display()
-                ),
+                crate::error::not_writable(&self.path),
             ));
         }
         let tx = self

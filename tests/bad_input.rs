@@ -13,26 +13,6 @@ use std::process::{Command, Stdio};
 
 const SOME_ID: &str = "0123456789abcdef";
 
-/// Requires exit `want`, nothing on stdout, and one line `error: ...` on stderr with no
-/// raw control character; returns that line.
-fn one_line_error(a: &Assert, want: i32) -> String {
-    let err = stderr(a);
-    assert_eq!(code(a), want, "exit code; stderr: {err}");
-    assert!(err.starts_with("error: "), "not an error line: {err:?}");
-    assert_eq!(err.lines().count(), 1, "not one line: {err:?}");
-    assert!(
-        !err.trim_end().chars().any(char::is_control),
-        "raw control characters in {err:?}"
-    );
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(
-        stdout(a).is_empty(),
-        "data printed on a failure: {}",
-        stdout(a)
-    );
-    err
-}
-
 /// Every table's rows (and the header pragmas), for comparing a file before and after.
 fn dump(db: &Path) -> String {
     let conn = rusqlite::Connection::open_with_flags(
@@ -66,15 +46,6 @@ fn dump(db: &Path) -> String {
     out
 }
 
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 /// Runs `args` as `user` with `input` on stdin, tolerating a process that stops reading
 /// early (a 1 MB line is more than `keys verify` reads).
 fn run_with_stdin(env: &Env, user: &str, args: &[&str], input: &[u8]) -> Assert {
@@ -96,54 +67,43 @@ fn run_with_stdin(env: &Env, user: &str, args: &[&str], input: &[u8]) -> Assert 
     Assert::new(out)
 }
 
-/// Commands that open the database; each must refuse a bad file the same way.
-const OPENERS: &[&[&str]] = &[
-    &["keys", "list"],
-    &["keys", "show", SOME_ID],
-    &["revoke", "--yes", SOME_ID],
-    &["keys", "generate", "--name", "x"],
-    &["settings"],
-    &["settings", "enable"],
-    &["users", "list"],
-    &["events", "verify"],
-];
-
-/// Every opener, and `keys verify`, refuse the file at `env.db` with exit 1 and a line
-/// containing `says`; the file's bytes and the directory are unchanged.
-fn refused_untouched(env: &Env, says: &str) -> usize {
-    let before = std::fs::read(&env.db).unwrap();
-    let files = listing(env.dir.path());
-    let mut tried = 0;
-    for args in OPENERS {
+/// Every command that needs a tenant file refuses the file at `env.db`, as `admin` and
+/// as `dev`: exit 1 and one line that names the file and says `says`; the file's bytes
+/// and the directory are unchanged; `init` over it is refused as an existing file.
+/// Returns the error lines.
+fn refused_untouched(env: &Env, says: &str) -> Vec<String> {
+    let before = env.bytes();
+    let files = tree(env.dir.path());
+    let mut errors = Vec::new();
+    for (args, stdin) in NEEDS_FILE {
         for user in ["admin", "dev"] {
-            let err = one_line_error(&env.run(user, args), 1);
+            let a = env.cmd(user).args(*args).write_stdin(*stdin).assert();
+            let err = one_line_error(&a, 1);
             assert!(err.contains(says), "{args:?}: {err}");
             assert!(err.contains("tenant.db"), "names the file: {err}");
-            tried += 1;
+            assert!(env.bytes() == before, "{args:?} changed the file");
+            assert_eq!(tree(env.dir.path()), files, "{args:?} left files behind");
+            errors.push(err);
         }
     }
-    let verify = env
-        .cmd("nobody")
-        .args(["keys", "verify"])
-        .write_stdin("kc_x")
-        .assert();
-    assert!(one_line_error(&verify, 1).contains(says));
-    assert_eq!(std::fs::read(&env.db).unwrap(), before, "file changed");
-    assert_eq!(listing(env.dir.path()), files, "files left behind");
-    tried + 1
+    one_line_error(&env.run("admin", &["init", "--admin", "admin"]), 5);
+    assert!(env.bytes() == before, "init changed the file");
+    errors
 }
 
 #[test]
 fn not_an_sqlite_file() {
     for content in [
-        b"hello, this is a text file\n".repeat(200),
+        b"name,secret\nalice,hunter2\n".repeat(200),
         Vec::new(),
         b"SQLite format 3\0".to_vec(),
         vec![0u8; 8192],
     ] {
         let env = Env::empty();
         std::fs::write(&env.db, &content).unwrap();
-        refused_untouched(&env, "not a keyctl database");
+        for err in refused_untouched(&env, "not a keyctl database") {
+            assert!(!err.contains("hunter2"), "file content echoed: {err}");
+        }
     }
 }
 
@@ -177,21 +137,42 @@ fn truncated_database() {
 
 #[test]
 fn foreign_sqlite_database() {
-    let env = Env::empty();
-    {
-        let conn = rusqlite::Connection::open(&env.db).unwrap();
-        conn.execute_batch(
+    for (wal, sql) in [
+        (
+            false,
             "CREATE TABLE keys (id TEXT); INSERT INTO keys VALUES ('0123456789abcdef');\
              CREATE TABLE users (name TEXT); INSERT INTO users VALUES ('admin');",
-        )
-        .unwrap();
+        ),
+        (
+            false,
+            "CREATE TABLE users (name TEXT, password TEXT);
+             INSERT INTO users VALUES ('admin', 'x');
+             CREATE TABLE settings (k TEXT, v TEXT);",
+        ),
+        (
+            true,
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, x TEXT);",
+        ),
+    ] {
+        let env = Env::empty();
+        {
+            let conn = rusqlite::Connection::open(&env.db).unwrap();
+            if wal {
+                conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+            }
+            conn.execute_batch(sql).unwrap();
+        }
+        refused_untouched(&env, "an SQLite file of another program");
     }
-    refused_untouched(&env, "another program");
 }
 
 #[test]
 fn newer_schema() {
     let env = Env::with_dev();
+    let version: i64 = env
+        .sql()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
     {
         let conn = env.sql();
         conn.pragma_update(None, "user_version", 99).unwrap();
@@ -200,31 +181,11 @@ fn newer_schema() {
     let err = env.run("admin", &["keys", "list"]);
     assert!(one_line_error(&err, 1).contains("schema version 99"));
     refused_untouched(&env, "newer than this keyctl understands");
-}
-
-#[test]
-fn missing_directory_creates_nothing() {
-    let env = Env::empty();
-    let db = env.dir.path().join("no/such/dir/tenant.db");
-    for args in OPENERS {
-        let a = std_cmd(&db, "admin")
-            .args(*args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        let err = one_line_error(&Assert::new(a), 1);
-        assert!(err.contains("keyctl init"), "{err}");
-        assert!(err.contains("no/such/dir/tenant.db"), "{err}");
-    }
-    // KEYCTL_DB behaves the same.
-    let a = Command::new(env!("CARGO_BIN_EXE_keyctl"))
-        .env("KEYCTL_DB", &db)
-        .args(["--as", "admin", "keys", "verify"])
-        .stdin(Stdio::null())
-        .output()
+    // Put back, it opens again.
+    env.sql()
+        .pragma_update(None, "user_version", version)
         .unwrap();
-    one_line_error(&Assert::new(a), 1);
-    assert!(listing(env.dir.path()).is_empty(), "something was created");
+    env.ok("admin", &["users", "list"]);
 }
 
 /// Runs a command as the unprivileged `nobody` (uid 65534) on a copy of the binary
@@ -248,8 +209,7 @@ fn as_nobody(bin: &Path, db: &Path, args: &[&str]) -> Assert {
 /// KEYCTL_USER from outside.
 fn run_on(db: &Path, args: &[&str]) -> Assert {
     Assert::new(
-        Command::new(env!("CARGO_BIN_EXE_keyctl"))
-            .env_remove("KEYCTL_USER")
+        bare_std()
             .arg("--db")
             .arg(db)
             .args(args)
@@ -735,6 +695,16 @@ fn sql_metacharacters_round_trip() {
     assert_eq!(found.len(), 2, "{found:?}");
     let found = list(&["keys", "search", "drop table", "--format", "json"]);
     assert_eq!(found, vec![(ids[0].clone(), names[0].to_owned())]);
+    let found = list(&["keys", "search", "';", "--format", "json"]);
+    assert_eq!(found, vec![(ids[0].clone(), names[0].to_owned())]);
+    // Stored as given, not escaped or altered on the way in.
+    for (id, name) in ids.iter().zip(names) {
+        let stored: String = env
+            .sql()
+            .query_row("SELECT name FROM keys WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, name);
+    }
     // Rename to each and back, through CSV as well.
     for (i, id) in ids.iter().enumerate() {
         let new = names[(i + 1) % names.len()];
@@ -743,12 +713,16 @@ fn sql_metacharacters_round_trip() {
         let v: serde_json::Value = serde_json::from_str(&csv).unwrap();
         assert_eq!(v["name"], new);
     }
+    let quote = "say \"hi\" 'there' \\ %";
+    env.ok("dev", &["keys", "rename", &ids[0], quote]);
+    let found = list(&["keys", "search", "\"hi\"", "--format", "json"]);
+    assert_eq!(found, vec![(ids[0].clone(), quote.to_owned())]);
     // Tables, keys and the log survived.
     assert_eq!(
         list(&["keys", "list", "--format", "json"]).len(),
         names.len()
     );
-    assert_eq!(env.count_events("api-key.renamed"), names.len() as i64);
+    assert_eq!(env.count_events("api-key.renamed"), names.len() as i64 + 1);
     env.ok("admin", &["events", "verify"]);
 }
 
@@ -791,7 +765,7 @@ fn unknown_and_odd_operators() {
             assert!(err.len() < 300, "long name echoed whole: {}", err.len());
         }
         // Through KEYCTL_USER too.
-        let a = Command::new(env!("CARGO_BIN_EXE_keyctl"))
+        let a = bare_std()
             .env("KEYCTL_USER", name)
             .arg("--db")
             .arg(&env.db)

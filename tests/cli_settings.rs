@@ -41,22 +41,18 @@ const CHANGES: &[&[&str]] = &[
     &["settings", "set", "max-keys-per-user", "7"],
 ];
 
-fn populated(enabled: bool) -> Env {
-    let env = if enabled {
-        Env::with_dev()
-    } else {
-        let env = Env::new();
-        env.add_developer("dev");
-        env
-    };
-    env.ok("admin", &["users", "add", "nolic", "--role", "developer"]);
-    env.ok("admin", &["users", "add", "plain"]);
+/// [`populated`], with API keys enabled or disabled.
+fn populated_with(enabled: bool) -> Env {
+    let env = populated();
+    if !enabled {
+        env.ok("admin", &["settings", "disable", "--yes"]);
+    }
     env
 }
 
 #[test]
 fn anyone_registered_may_show_settings() {
-    let env = populated(false);
+    let env = populated_with(false);
     for user in ["admin", "dev", "nolic", "plain"] {
         let last = last_event(&env);
         let out = env.ok(user, &["settings", "--format", "json"]);
@@ -77,7 +73,7 @@ fn anyone_registered_may_show_settings() {
 #[test]
 fn only_admins_change_settings() {
     for enabled in [false, true] {
-        let env = populated(enabled);
+        let env = populated_with(enabled);
         for user in ["dev", "nolic", "plain"] {
             for args in CHANGES {
                 let d = assert_denied(&env, user, args).details;
@@ -93,7 +89,7 @@ fn only_admins_change_settings() {
 
 #[test]
 fn unregistered_operator_is_refused_everything() {
-    let env = populated(true);
+    let env = populated();
     let mut all: Vec<&[&str]> = vec![&["settings"], &["settings", "show"]];
     all.extend_from_slice(CHANGES);
     for args in all {

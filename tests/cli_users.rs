@@ -13,16 +13,6 @@ fn assert_denied_keyless(env: &Env, user: &str, args: &[&str]) -> Value {
     ev.details
 }
 
-/// A tenant with keys enabled and users of every kind: `admin`, `dev` (developer +
-/// licence), `nolic` (developer, no licence), `plain` (no roles), `target` (no roles).
-fn populated() -> Env {
-    let env = Env::with_dev();
-    env.ok("admin", &["users", "add", "nolic", "--role", "developer"]);
-    env.ok("admin", &["users", "add", "plain"]);
-    env.ok("admin", &["users", "add", "target"]);
-    env
-}
-
 fn user_row(env: &Env, name: &str) -> Option<(bool, bool, bool)> {
     env.sql()
         .query_row(

@@ -3,6 +3,7 @@
 use keyctl::idlist::Requested;
 use keyctl::{Expiry, Rejection, Role, SettingChange, Tenant, Verifier};
 use std::path::Path;
+use std::time::Instant;
 
 /// A tenant with keys enabled and one key of developer `svc`; returns (id, secret).
 fn tenant_with_key(path: &Path) -> (String, String) {
@@ -43,40 +44,104 @@ fn tenant_verify_records_each_use_before_returning() {
     assert_eq!(uses_and_events(&path, &id), (3, 3));
 }
 
-#[test]
-fn verifier_records_usage_in_batches_and_on_drop() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db");
-    let (id, secret) = tenant_with_key(&path);
-    let mut v = Verifier::open(&path).unwrap();
-    let n = Verifier::BATCH + 10;
-    for _ in 0..n {
-        assert_eq!(v.verify(&secret).unwrap().unwrap().owner, "svc");
-    }
-    // A full batch was written; the rest waits for the next flush.
-    let (uses, events) = uses_and_events(&path, &id);
-    assert!(uses >= Verifier::BATCH as i64 && uses < n as i64, "{uses}");
-    assert_eq!(uses, events);
-    assert_eq!(v.verify("kc_nonsense").unwrap(), Err(Rejection::Malformed));
-    drop(v);
-    assert_eq!(uses_and_events(&path, &id), (n as i64, n as i64));
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let rejected: i64 = conn
+/// (uses of key `id`, `api-key.used` events of `id`, `api-key.rejected` events).
+fn recorded(path: &Path, id: &str) -> (i64, i64, i64) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let (uses, used) = uses_and_events(path, id);
+    let rejected = conn
         .query_row(
             "SELECT count(*) FROM events WHERE type = 'api-key.rejected'",
             [],
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(rejected, 1);
-    // The chain stays intact with batched appends.
+    (uses, used, rejected)
+}
+
+fn plus(a: (i64, i64, i64), used: i64, rejected: i64) -> (i64, i64, i64) {
+    (a.0 + used, a.1 + used, a.2 + rejected)
+}
+
+/// The Verifier's two triggers and its flushes, with exact counts whatever the speed of
+/// the machine. The delay trigger can only fire once [`Verifier::MAX_DELAY`] has passed
+/// since the oldest queued check, and that check was queued after this test last read
+/// its clock with the queue empty: so in a round this test times at under
+/// `MAX_DELAY`, the delay trigger cannot have fired, and every count is exact. A round
+/// that took longer (a very slow or busy machine) proves nothing about the batch
+/// trigger; it is flushed explicitly, checked exactly, and tried again.
+#[test]
+fn verifier_writes_a_full_batch_at_once_the_rest_on_flush_delay_and_drop() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let (id, secret) = tenant_with_key(&path);
+    let mut v = Verifier::open(&path).unwrap();
+    let batch = Verifier::BATCH as i64;
+    let mut timed_rounds = 0;
+    for _round in 0..20 {
+        let before = recorded(&path, &id);
+        let started = Instant::now();
+        // A malformed key needs no database read, so a batch of them is fast.
+        for _ in 0..Verifier::BATCH - 1 {
+            assert_eq!(v.verify("kc_nonsense").unwrap(), Err(Rejection::Malformed));
+        }
+        let short_of_a_batch = recorded(&path, &id);
+        assert_eq!(v.verify(&secret).unwrap().unwrap().owner, "svc");
+        let full_batch = recorded(&path, &id);
+        for _ in 0..9 {
+            assert!(v.verify(&secret).unwrap().is_ok());
+        }
+        assert_eq!(v.verify("kc_nonsense").unwrap(), Err(Rejection::Malformed));
+        let after_ten_more = recorded(&path, &id);
+        let took = started.elapsed();
+        if took < Verifier::MAX_DELAY {
+            assert_eq!(
+                short_of_a_batch, before,
+                "written before the batch was full"
+            );
+            assert_eq!(full_batch, plus(before, 1, batch - 1), "a full batch waits");
+            assert_eq!(
+                after_ten_more, full_batch,
+                "the rest written before a flush"
+            );
+            timed_rounds += 1;
+        }
+        v.flush().unwrap();
+        assert_eq!(recorded(&path, &id), plus(before, 10, batch));
+        if timed_rounds > 0 {
+            break;
+        }
+    }
+    assert!(
+        timed_rounds > 0,
+        "no round of {} checks took under {:?}",
+        Verifier::BATCH + 10,
+        Verifier::MAX_DELAY
+    );
+
+    // The delay trigger: a check queued MAX_DELAY ago is written at the next call.
+    let before = recorded(&path, &id);
+    assert!(v.verify(&secret).unwrap().is_ok());
+    std::thread::sleep(Verifier::MAX_DELAY);
+    assert_eq!(v.verify("kc_nonsense").unwrap(), Err(Rejection::Malformed));
+    assert_eq!(
+        recorded(&path, &id),
+        plus(before, 1, 1),
+        "a check queued MAX_DELAY ago still waits"
+    );
+
+    // Dropping the verifier writes what is queued.
+    assert!(v.verify(&secret).unwrap().is_ok());
+    drop(v);
+    let total = recorded(&path, &id);
+    assert_eq!(total, plus(before, 2, 1));
+
+    // The chain stays intact with batched appends: init's user.added, settings.changed,
+    // user.added, api-key.generated, then every use and rejection.
     let mut t = Tenant::open(&path).unwrap();
     let admin = t.operator("admin", "test").unwrap();
-    // init's user.added, settings.changed, user.added, api-key.generated, then the uses
-    // and the rejection.
     assert_eq!(
-        t.verify_events(&admin, None).unwrap().events as usize,
-        4 + n + 1
+        t.verify_events(&admin, None).unwrap().events,
+        4 + total.1 as u64 + total.2 as u64
     );
 }
 

@@ -50,11 +50,7 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
             let (mut tenant, op) = ctx.session("events head")?;
             let head = tenant.events_head(&op)?;
             let mut out = ctx.output();
-            if out.format == Format::Json && !out.quiet {
-                out.json(&json!({"id": head.id, "hash": head.hash, "anchor": format!("{}:{}", head.id, head.hash)}))?;
-            } else {
-                out.line(&format!("{}:{}", head.id, head.hash))?;
-            }
+            out.record(&head)?;
             out.finish()?;
         }
         Some(EventsCommand::Verify { anchor }) => {

@@ -5,7 +5,7 @@
 //! once, a table is one line per event.
 
 use super::Ctx;
-use crate::output::{Record, sanitize};
+use crate::output::{Record, json_text, sanitize};
 use anyhow::Result;
 use keyctl::cli::Format;
 use keyctl::model::Operator;
@@ -81,10 +81,7 @@ impl Lines {
             return Ok(());
         }
         match self.format {
-            Format::Json => {
-                serde_json::to_writer(&mut self.out, &e.json())?;
-                writeln!(self.out)?;
-            }
+            Format::Json => writeln!(self.out, "{}", json_text(&e.json(), false)?)?,
             Format::Csv => self.csv(e.csv_cells().iter().map(|c| sanitize(c)))?,
             Format::Table => {
                 let cells: Vec<String> = e

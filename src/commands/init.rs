@@ -7,7 +7,7 @@ use keyctl::Tenant;
 pub fn run(ctx: &Ctx, admin: &str) -> Result<u8> {
     let path = ctx.db_path()?;
     Tenant::create(&path, admin, &ctx.operator_name())?;
-    eprintln!(
+    note!(
         "created tenant {} with tenant admin '{admin}'; API keys are disabled until `keyctl settings enable`",
         path.display()
     );

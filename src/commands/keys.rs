@@ -6,7 +6,6 @@ use keyctl::cli::{BulkArgs, Format, KeysCommand, ListArgs, RevokeArgs, SortArg, 
 use keyctl::error::usage;
 use keyctl::idlist::{self, Requested};
 use keyctl::{BulkOutcome, BulkResult, Expiry, Key, KeyQuery, SortField, Status, duration};
-use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
 
@@ -30,7 +29,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
         KeysCommand::Rename { id, name } => {
             let (mut tenant, op) = ctx.session("keys rename")?;
             let key = tenant.rename_key(&op, &id, &name)?;
-            eprintln!("renamed key {}", key.id);
+            note!("renamed key {}", key.id);
             let mut out = ctx.output();
             out.record(&key)?;
             out.finish()?;
@@ -67,61 +66,25 @@ fn generate(
     let (mut tenant, op) = ctx.session("keys generate")?;
     let name = match name {
         Some(n) => n,
-        None if interactive() => dialoguer::Input::<String>::new()
-            .with_prompt("Key name")
-            .interact_text()
-            .context("reading the key name")?,
+        None if interactive() => super::prompting(|| {
+            dialoguer::Input::<String>::new()
+                .with_prompt("Key name")
+                .interact_text()
+        })
+        .context("reading the key name")?,
         None => return Err(usage("--name is required when not on a terminal")),
     };
     let generated = tenant.generate_key(&op, &name, expiry)?;
     print_generated(ctx, &generated)
 }
 
-/// Prints a new key with its secret (`generate`, `rotate`): alone with `-q`, a JSON
-/// object, a CSV record or a table; then the reminder on stderr that it is shown once.
+/// Prints a new key with its secret (`generate`, `rotate`), as its record; then the
+/// reminder on stderr that it is shown once.
 pub(super) fn print_generated(ctx: &Ctx, generated: &keyctl::Generated) -> Result<u8> {
-    let key = &generated.key;
     let mut out = ctx.output();
-    if out.quiet {
-        out.line(&generated.secret)?;
-    } else {
-        match out.format {
-            Format::Json => out.json(&json!({
-                "id": key.id,
-                "name": key.name,
-                "owner": key.owner,
-                "created": duration::rfc3339(key.created),
-                "expires": duration::rfc3339(key.expires),
-                "status": key.status.as_str(),
-                "secret": generated.secret,
-            }))?,
-            Format::Csv => out.csv_record(
-                &[
-                    "id", "name", "owner", "created", "expires", "status", "secret",
-                ],
-                &[
-                    &key.id,
-                    &key.name,
-                    &key.owner,
-                    &duration::rfc3339(key.created),
-                    &duration::rfc3339(key.expires),
-                    key.status.as_str(),
-                    &generated.secret,
-                ],
-            )?,
-            Format::Table => out.table(
-                &["FIELD", "VALUE"],
-                vec![
-                    vec!["KEY".into(), generated.secret.clone()],
-                    vec!["ID".into(), key.id.clone()],
-                    vec!["NAME".into(), key.name.clone()],
-                    vec!["EXPIRES".into(), duration::rfc3339(key.expires)],
-                ],
-            )?,
-        }
-    }
+    out.record(generated)?;
     out.finish()?;
-    eprintln!("This key is shown only once: store it now. keyctl keeps only its hash.");
+    note!("This key is shown only once: store it now. keyctl keeps only its hash.");
     Ok(0)
 }
 
@@ -245,7 +208,7 @@ fn delete(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
     let status = report(ctx, &outcomes, BulkResult::Deleted)?;
     if outcomes.iter().any(|o| o.result == BulkResult::NotYours) {
         // SPEC §3: a tenant admin deleting someone else's key is pointed to revoke.
-        eprintln!(
+        note!(
             "hint: only a key's owner can delete it; a tenant admin revokes it instead: \
              keyctl revoke ID"
         );
@@ -274,7 +237,7 @@ pub(super) fn report(ctx: &Ctx, outcomes: &[BulkOutcome], changed: BulkResult) -
         *counts.entry(o.result.as_str()).or_default() += 1;
     }
     let summary: Vec<String> = counts.iter().map(|(k, n)| format!("{k}: {n}")).collect();
-    eprintln!(
+    note!(
         "{} key ID{}: {}",
         outcomes.len(),
         plural(outcomes.len()),
@@ -283,46 +246,41 @@ pub(super) fn report(ctx: &Ctx, outcomes: &[BulkOutcome], changed: BulkResult) -
     Ok(BulkOutcome::exit_code(outcomes).map_or(0, |c| c.status()))
 }
 
-/// The most of stdin `keys verify` reads; a key is 69 bytes.
-const MAX_PRESENTED: u64 = 4096;
+/// The most of stdin `keys verify` accepts; a key is 69 bytes, so this leaves room for
+/// any amount of surrounding whitespace a script might add. Anything longer is
+/// `malformed`, decided after reading one byte past the limit (never the whole stream).
+const MAX_PRESENTED: u64 = 64 * 1024;
 
-fn verify(ctx: &Ctx) -> Result<u8> {
+/// The whole of stdin, or `None` when it is longer than [`MAX_PRESENTED`] bytes.
+fn read_presented() -> Result<Option<String>> {
     let mut raw = Vec::new();
     std::io::stdin()
         .lock()
-        .take(MAX_PRESENTED)
+        .take(MAX_PRESENTED + 1)
         .read_to_end(&mut raw)
         .context("reading the key from stdin")?;
-    let presented = String::from_utf8(raw).unwrap_or_default();
+    if raw.len() as u64 > MAX_PRESENTED {
+        return Ok(None);
+    }
+    // Not UTF-8: not a key either; the empty string is rejected as `malformed`.
+    Ok(Some(String::from_utf8(raw).unwrap_or_default()))
+}
+
+fn verify(ctx: &Ctx) -> Result<u8> {
+    // Over the limit: presented as the empty string, which is `malformed`.
+    let presented = read_presented()?.unwrap_or_default();
     let mut tenant = keyctl::Tenant::open(&ctx.db_path()?)?;
     let mut out = ctx.output();
     match tenant.verify(&presented)? {
-        Ok(ok) => {
-            if out.quiet {
-                out.line(&ok.id)?;
-            } else {
-                match out.format {
-                    Format::Json => {
-                        out.json(&json!({"valid": true, "id": ok.id, "owner": ok.owner}))?
-                    }
-                    Format::Csv => {
-                        out.csv_record(&["valid", "id", "owner"], &["true", &ok.id, &ok.owner])?
-                    }
-                    Format::Table => out.line(&format!("valid: key {} of {}", ok.id, ok.owner))?,
-                }
-            }
+        Ok(verified) => {
+            out.record(&verified)?;
             out.finish()?;
             Ok(0)
         }
         Err(rejection) => {
-            match (out.quiet, out.format) {
-                (false, Format::Json) => {
-                    out.json(&json!({"valid": false, "reason": rejection.as_str()}))?
-                }
-                (false, Format::Csv) => {
-                    out.csv_record(&["valid", "reason"], &["false", rejection.as_str()])?
-                }
-                _ => {}
+            // The reason is the error on stderr; JSON and CSV also carry it as data.
+            if !out.quiet && out.format != Format::Table {
+                out.record(&rejection)?;
             }
             out.finish()?;
             Err(keyctl::error::refused(format!("key rejected: {rejection}")))

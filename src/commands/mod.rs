@@ -86,15 +86,43 @@ pub fn confirm(question: &str, yes: bool) -> Result<()> {
             "refusing a destructive action without --yes when not on a terminal; nothing changed",
         ));
     }
-    let answer = dialoguer::Confirm::new()
-        .with_prompt(question)
-        .default(false)
-        .interact()
-        .context("reading the answer")?;
+    let answer = prompting(|| {
+        dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()
+    })
+    .context("reading the answer")?;
     if answer {
         Ok(())
     } else {
         Err(usage("not confirmed; nothing changed"))
+    }
+}
+
+/// Runs `prompt` (a dialoguer prompt, which hides the cursor) so that Ctrl-C ends the
+/// command as an interrupted terminal program should: the cursor shown again, the line
+/// ended, exit 130. A prompt comes before any write transaction, so nothing changes.
+pub fn prompting<T>(prompt: impl FnOnce() -> T) -> T {
+    extern "C" fn on_interrupt(_: libc::c_int) {
+        const RESTORE: &[u8] = b"\x1b[?25h\n";
+        // SAFETY: write(2) and _exit(2) are async-signal-safe.
+        unsafe {
+            libc::write(libc::STDERR_FILENO, RESTORE.as_ptr().cast(), RESTORE.len());
+            libc::_exit(130);
+        }
+    }
+    // SAFETY: plain sigaction calls with zero-initialised structs; the previous
+    // disposition is put back once the prompt returns.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_interrupt as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        libc::sigemptyset(&mut action.sa_mask);
+        let mut previous: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(libc::SIGINT, &action, &mut previous);
+        let value = prompt();
+        libc::sigaction(libc::SIGINT, &previous, std::ptr::null_mut());
+        value
     }
 }
 

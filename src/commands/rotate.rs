@@ -21,9 +21,10 @@ pub fn run(ctx: &Ctx, id: &str, grace: Option<String>, expiry: Expiry) -> Result
     } else {
         format!("keeps working until {}", rfc3339(old.expires))
     };
-    eprintln!(
+    note!(
         "rotated key {}: replaced by {}; the old key {when}",
-        old.id, rotated.new.key.id
+        old.id,
+        rotated.new.key.id
     );
     print_generated(ctx, &rotated.new)
 }

@@ -60,9 +60,9 @@ fn apply(tenant: &mut keyctl::Tenant, op: &keyctl::User, change: SettingChange) 
         SettingChange::MaxKeysPerUser(n) => format!("max-keys-per-user set to {n}"),
     };
     if result == Change::Done {
-        eprintln!("{what}");
+        note!("{what}");
     } else {
-        eprintln!("unchanged: {what} already");
+        note!("unchanged: {what} already");
     }
     Ok(0)
 }

@@ -14,7 +14,7 @@ fn role(r: RoleArg) -> Role {
 }
 
 fn note(change: Change, done: String, unchanged: String) {
-    eprintln!(
+    note!(
         "{}",
         if change == Change::Done {
             done
@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, cmd: UsersCommand) -> Result<u8> {
                 yes,
             )?;
             let revoked = tenant.remove_user(&op, &name)?;
-            eprintln!(
+            note!(
                 "removed user {name}; revoked {} active key(s)",
                 revoked.len()
             );

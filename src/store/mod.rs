@@ -35,6 +35,7 @@ fn configure(conn: &Connection) -> Result<()> {
 /// What the first 100 bytes of a file say about it, read without SQLite so that a
 /// foreign file is never opened (and never touched) by it.
 fn check_header(path: &Path) -> Result<()> {
+    crate::error::check_regular_file(path)?;
     let display = path.display();
     let file = fs::File::open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {

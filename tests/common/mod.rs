@@ -41,17 +41,9 @@ impl Env {
         env
     }
 
-    /// The binary, acting as `user` on this tenant, with no KEYCTL_* from outside.
+    /// The binary, acting as `user` on this tenant (see [`bare_std`]).
     pub fn cmd(&self, user: &str) -> Command {
-        let mut cmd = Command::cargo_bin("keyctl").expect("binary");
-        cmd.env_remove("KEYCTL_DB")
-            .env_remove("KEYCTL_USER")
-            .env_remove("RUST_BACKTRACE")
-            .arg("--db")
-            .arg(&self.db)
-            .arg("--as")
-            .arg(user);
-        cmd
+        Command::from_std(self.std_cmd(user))
     }
 
     /// The binary acting as `user` on this tenant, as a plain `std` command.
@@ -126,27 +118,31 @@ pub fn stderr(a: &Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
 
-/// The binary with no KEYCTL_* or RUST_BACKTRACE from outside and no fixture flags.
-pub fn bare() -> Command {
-    let mut cmd = Command::cargo_bin("keyctl").expect("binary");
-    cmd.env_remove("KEYCTL_DB")
-        .env_remove("KEYCTL_USER")
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LIB_BACKTRACE");
+/// The binary as a plain `std` command, with nothing from outside that would change
+/// what it does (no `KEYCTL_*`, no backtrace variables) and no flags: the one place
+/// every other builder starts from.
+pub fn bare_std() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_keyctl"));
+    for var in [
+        "KEYCTL_DB",
+        "KEYCTL_USER",
+        "RUST_BACKTRACE",
+        "RUST_LIB_BACKTRACE",
+    ] {
+        cmd.env_remove(var);
+    }
     cmd
 }
 
-/// The binary as a plain `std` command acting as `user` on `db`, with no KEYCTL_* or
-/// RUST_BACKTRACE from outside (for spawning, pipes and ptys).
+/// [`bare_std`] as an `assert_cmd` command.
+pub fn bare() -> Command {
+    Command::from_std(bare_std())
+}
+
+/// [`bare_std`] acting as `user` on `db` (for spawning, pipes and ptys).
 pub fn std_cmd(db: &Path, user: &str) -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_keyctl"));
-    cmd.env_remove("KEYCTL_DB")
-        .env_remove("KEYCTL_USER")
-        .env_remove("RUST_BACKTRACE")
-        .arg("--db")
-        .arg(db)
-        .arg("--as")
-        .arg(user);
+    let mut cmd = bare_std();
+    cmd.arg("--db").arg(db).arg("--as").arg(user);
     cmd
 }
 
@@ -160,7 +156,7 @@ pub fn head_pipe(env: &Env, cmd: &str, extra: &str) -> (Option<i32>, String) {
     let out = std::process::Command::new("bash")
         .arg("-c")
         .arg(script)
-        .arg(assert_cmd::cargo::cargo_bin("keyctl"))
+        .arg(env!("CARGO_BIN_EXE_keyctl"))
         .arg(&env.db)
         .arg(&errfile)
         .arg(extra)
@@ -357,3 +353,89 @@ pub fn assert_denied(env: &Env, user: &str, args: &[&str]) -> Ev {
     assert_eq!(new[0].actor, user);
     new.remove(0)
 }
+
+/// Requires exit `want`, nothing on stdout, and one line `error: ...` on stderr with no
+/// raw control character, backtrace or panic; returns that line.
+pub fn one_line_error(a: &Assert, want: i32) -> String {
+    let err = stderr(a);
+    assert_eq!(code(a), want, "exit code; stderr: {err}");
+    assert!(err.starts_with("error: "), "not an error line: {err:?}");
+    assert_eq!(err.lines().count(), 1, "not one line: {err:?}");
+    assert!(
+        !err.trim_end().chars().any(char::is_control),
+        "raw control characters in {err:?}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.to_lowercase().contains("backtrace"), "{err}");
+    assert!(
+        stdout(a).is_empty(),
+        "data printed on a failure: {}",
+        stdout(a)
+    );
+    err
+}
+
+/// Every entry under `dir`, recursively, as sorted relative paths.
+pub fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            out.push(p.strip_prefix(dir).unwrap().to_owned());
+            if p.is_dir() {
+                stack.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `keyctl events verify` on `db` must pass.
+pub fn events_verify(db: &Path) {
+    let out = std_cmd(db, "admin")
+        .args(["events", "verify"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stdout.starts_with(b"ok:"),
+        "events verify: {} {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A tenant with keys enabled and users of every kind: `admin`, `dev` (developer +
+/// licence), `nolic` (developer, no licence), `plain` and `target` (no roles).
+pub fn populated() -> Env {
+    let env = Env::with_dev();
+    env.ok("admin", &["users", "add", "nolic", "--role", "developer"]);
+    env.ok("admin", &["users", "add", "plain"]);
+    env.ok("admin", &["users", "add", "target"]);
+    env
+}
+
+/// Every command that needs a tenant file, with the stdin it gets: each must refuse a
+/// missing or bad file the same way.
+pub const NEEDS_FILE: &[(&[&str], &str)] = &[
+    (&["users", "list"], ""),
+    (&["users", "add", "bob"], ""),
+    (&["users", "grant", "bob", "developer"], ""),
+    (&["users", "remove", "bob", "--yes"], ""),
+    (&["settings"], ""),
+    (&["settings", "enable"], ""),
+    (&["settings", "disable", "--yes"], ""),
+    (&["settings", "set", "max-expiry", "7d"], ""),
+    (&["keys", "list"], ""),
+    (&["keys", "search", "ci"], ""),
+    (&["keys", "show", "0123456789abcdef"], ""),
+    (&["keys", "generate", "--name", "x"], ""),
+    (&["keys", "verify"], "kc_0123456789abcdef_xxxxxxxx"),
+    (&["revoke", "--yes", "0123456789abcdef"], ""),
+    (&["events"], ""),
+    (&["events", "verify"], ""),
+    (&["events", "head"], ""),
+    (&["events", "show", "1"], ""),
+];
