@@ -40,7 +40,16 @@ pub fn check_user_name(name: &str) -> Result<()> {
     }
 }
 
-/// Checks a key name: 1–256 characters, no control characters.
+/// Whether `text` holds a well-formed key (prefix, ID, secret, valid checksum) anywhere.
+fn holds_a_key(text: &str) -> bool {
+    text.match_indices(crate::token::PREFIX).any(|(at, _)| {
+        text.get(at..at + crate::token::KEY_LEN)
+            .is_some_and(|candidate| crate::token::parse(candidate).is_ok())
+    })
+}
+
+/// Checks a key name: 1–256 characters, no control characters, and not a key itself
+/// (a secret pasted into the name field must never be stored).
 pub fn check_key_name(name: &str) -> Result<()> {
     let len = name.chars().count();
     if name.trim().is_empty() {
@@ -53,6 +62,12 @@ pub fn check_key_name(name: &str) -> Result<()> {
     }
     if name.chars().any(char::is_control) {
         return Err(usage("the key name contains control characters"));
+    }
+    if holds_a_key(name) {
+        return Err(usage(
+            "the key name contains an API key: a secret must not be stored as a name; \
+             nothing changed (revoke that key if it was exposed)",
+        ));
     }
     Ok(())
 }
