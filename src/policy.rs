@@ -71,12 +71,12 @@ pub fn allow(op: &Operator, action: Action) -> Result<Scope, String> {
             format!(
                 "generating keys needs the developer role; a tenant admin can grant it: \
                  keyctl users grant {} developer",
-                op.name
+                op.name()
             )
         } else {
             "generating keys needs the developer role".into()
         }),
-        Action::GenerateKey if !op.licence => {
+        Action::GenerateKey if !op.licence() => {
             Err("generating keys needs a licence; ask a tenant admin".into())
         }
         Action::GenerateKey => Ok(Scope::Own),
@@ -117,9 +117,15 @@ pub enum KeyAccess {
     NotYours(String),
 }
 
-/// Decides access to one key owned by `owner`.
-pub fn key_access(op: &Operator, action: Action, scope: Scope, owner: &str) -> KeyAccess {
-    let own = op.name == owner;
+/// Decides access to one key owned by the identity `owner_uid` (none: a user removed
+/// before identities were recorded).
+pub fn key_access(
+    op: &Operator,
+    action: Action,
+    scope: Scope,
+    owner_uid: Option<i64>,
+) -> KeyAccess {
+    let own = owner_uid == Some(op.uid());
     match action {
         Action::RenameKey | Action::DeleteKey if !own => {
             if op.has(Role::TenantAdmin) {
@@ -143,13 +149,16 @@ mod tests {
     use super::*;
 
     fn user(admin: bool, dev: bool, licence: bool) -> Operator {
-        Operator {
-            name: "me".into(),
-            tenant_admin: admin,
-            developer: dev,
-            licence,
-            created: 0,
-        }
+        Operator::new(
+            1,
+            crate::model::User {
+                name: "me".into(),
+                tenant_admin: admin,
+                developer: dev,
+                licence,
+                created: 0,
+            },
+        )
     }
 
     #[test]
@@ -192,27 +201,27 @@ mod tests {
         let dev = user(false, true, true);
         let both = user(true, true, true);
         assert_eq!(
-            key_access(&dev, Action::ReadKeys, Scope::Own, "other"),
+            key_access(&dev, Action::ReadKeys, Scope::Own, Some(2)),
             KeyAccess::Hidden
         );
         assert_eq!(
-            key_access(&dev, Action::DeleteKey, Scope::Own, "other"),
+            key_access(&dev, Action::DeleteKey, Scope::Own, Some(2)),
             KeyAccess::Hidden
         );
         assert_eq!(
-            key_access(&dev, Action::DeleteKey, Scope::Own, "me"),
+            key_access(&dev, Action::DeleteKey, Scope::Own, Some(1)),
             KeyAccess::Allowed
         );
         assert!(matches!(
-            key_access(&both, Action::DeleteKey, Scope::Own, "other"),
+            key_access(&both, Action::DeleteKey, Scope::Own, Some(2)),
             KeyAccess::NotYours(_)
         ));
         assert_eq!(
-            key_access(&both, Action::ReadKeys, Scope::All, "other"),
+            key_access(&both, Action::ReadKeys, Scope::All, Some(2)),
             KeyAccess::Allowed
         );
         assert_eq!(
-            key_access(&both, Action::RevokeKey, Scope::All, "other"),
+            key_access(&both, Action::RevokeKey, Scope::All, None),
             KeyAccess::Allowed
         );
     }

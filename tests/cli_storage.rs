@@ -273,6 +273,10 @@ fn a_foreign_wal_database_is_refused_untouched() {
 #[test]
 fn a_newer_schema_is_refused_untouched() {
     let env = Env::new();
+    let version: u32 = env
+        .sql()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
     {
         let c = env.sql();
         c.pragma_update(None, "user_version", 99).unwrap();
@@ -283,7 +287,7 @@ fn a_newer_schema_is_refused_untouched() {
     // Put back, it opens again.
     {
         let c = env.sql();
-        c.pragma_update(None, "user_version", 1).unwrap();
+        c.pragma_update(None, "user_version", version).unwrap();
     }
     env.ok("admin", &["users", "list"]);
 }

@@ -83,6 +83,7 @@ fn template(env: &Env, n: usize) -> Vec<String> {
             }
         }
     }
+    log_seeded_keys(&tx);
     tx.commit().unwrap();
     checkpoint(&conn);
     ids

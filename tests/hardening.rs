@@ -19,7 +19,10 @@ fn a_key_as_a_key_name_is_refused_and_stored_nowhere() {
         let a = env.run("dev", &["keys", "generate", "--name", &name]);
         assert_eq!(code(&a), 2, "generate: {}", stderr(&a));
         let err = stderr(&a);
-        assert!(err.starts_with("error: ") && err.lines().count() == 1, "{err}");
+        assert!(
+            err.starts_with("error: ") && err.lines().count() == 1,
+            "{err}"
+        );
         assert!(!err.contains(&secret[20..]), "the secret echoed: {err}");
         let a = env.run("dev", &["keys", "rename", &id, &name]);
         assert_eq!(code(&a), 2, "rename: {}", stderr(&a));

@@ -7,11 +7,13 @@ use std::path::Path;
 /// A tenant with keys enabled and one key of developer `svc`; returns (id, secret).
 fn tenant_with_key(path: &Path) -> (String, String) {
     let mut t = Tenant::create(path, "admin", "admin").unwrap();
-    let admin = t.operator("admin", "test").unwrap();
+    let admin = t
+        .operator("admin", keyctl::policy::Action::ReadKeys)
+        .unwrap();
     t.change_setting(&admin, SettingChange::Enabled(true))
         .unwrap();
     t.add_user(&admin, "svc", &[Role::Developer], true).unwrap();
-    let svc = t.operator("svc", "test").unwrap();
+    let svc = t.operator("svc", keyctl::policy::Action::ReadKeys).unwrap();
     let g = t.generate_key(&svc, "service", Expiry::Default).unwrap();
     (g.key.id.clone(), g.secret.clone())
 }
@@ -71,7 +73,9 @@ fn verifier_records_usage_in_batches_and_on_drop() {
     assert_eq!(rejected, 1);
     // The chain stays intact with batched appends.
     let mut t = Tenant::open(&path).unwrap();
-    let admin = t.operator("admin", "test").unwrap();
+    let admin = t
+        .operator("admin", keyctl::policy::Action::ReadKeys)
+        .unwrap();
     // init's user.added, settings.changed, user.added, api-key.generated, then the uses
     // and the rejection.
     assert_eq!(
@@ -88,7 +92,9 @@ fn verifier_sees_a_revocation_at_once() {
     let mut v = Verifier::open(&path).unwrap();
     assert!(v.verify(&secret).unwrap().is_ok());
     let mut admin_side = Tenant::open(&path).unwrap();
-    let admin = admin_side.operator("admin", "test").unwrap();
+    let admin = admin_side
+        .operator("admin", keyctl::policy::Action::ReadKeys)
+        .unwrap();
     admin_side
         .revoke_keys(&admin, &[Requested::Id(id.clone())], false)
         .unwrap();

@@ -5,6 +5,7 @@ use anyhow::{Context, Result};
 use keyctl::cli::{BulkArgs, Format, KeysCommand, ListArgs, SortArg, StatusArg};
 use keyctl::error::usage;
 use keyctl::idlist::{self, Requested};
+use keyctl::policy::Action;
 use keyctl::{BulkOutcome, BulkResult, Expiry, Key, KeyQuery, SortField, Status, duration};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -20,7 +21,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
         KeysCommand::List(args) => list(ctx, None, args),
         KeysCommand::Search { term, filters } => list(ctx, Some(term), filters),
         KeysCommand::Show { id } => {
-            let (mut tenant, op) = ctx.session("keys show")?;
+            let (mut tenant, op) = ctx.session(Action::ReadKeys)?;
             let key = tenant.show_key(&op, &id)?;
             let mut out = ctx.output();
             out.record(&key)?;
@@ -28,7 +29,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
             Ok(0)
         }
         KeysCommand::Rename { id, name } => {
-            let (mut tenant, op) = ctx.session("keys rename")?;
+            let (mut tenant, op) = ctx.session(Action::RenameKey)?;
             let key = tenant.rename_key(&op, &id, &name)?;
             eprintln!("renamed key {}", key.id);
             let mut out = ctx.output();
@@ -53,7 +54,7 @@ fn generate(
         (None, Some(t)) => Expiry::At(duration::parse_time(&t).map_err(usage)?),
         (None, None) => Expiry::Default,
     };
-    let (mut tenant, op) = ctx.session("keys generate")?;
+    let (mut tenant, op) = ctx.session(Action::GenerateKey)?;
     let name = match name {
         Some(n) => n,
         None if interactive() => dialoguer::Input::<String>::new()
@@ -139,7 +140,7 @@ fn list(ctx: &Ctx, term: Option<String>, args: ListArgs) -> Result<u8> {
         reverse: args.reverse,
         limit: args.limit,
     };
-    let (mut tenant, op) = ctx.session("keys list")?;
+    let (mut tenant, op) = ctx.session(Action::ReadKeys)?;
     let mut out = ctx.output();
     let mut listing = out.listing::<Key>()?;
     tenant.list_keys(&op, query, |k| listing.push(&k))?;
@@ -186,7 +187,7 @@ fn plural(n: usize) -> &'static str {
 
 pub fn revoke(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
     let ids = requested_ids(&args.ids)?;
-    let (mut tenant, op) = ctx.session("revoke")?;
+    let (mut tenant, op) = ctx.session(Action::RevokeKey)?;
     tenant.may_revoke(&op)?;
     if !args.dry_run {
         let n = ids.len();
@@ -201,7 +202,7 @@ pub fn revoke(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
 
 fn delete(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
     let ids = requested_ids(&args.ids)?;
-    let (mut tenant, op) = ctx.session("keys delete")?;
+    let (mut tenant, op) = ctx.session(Action::DeleteKey)?;
     tenant.may_delete(&op)?;
     if !args.dry_run {
         let n = ids.len();
