@@ -231,17 +231,27 @@ fn missing_directory_creates_nothing() {
 /// that it can execute.
 fn as_nobody(bin: &Path, db: &Path, args: &[&str]) -> Assert {
     use std::os::unix::process::CommandExt;
-    let out = Command::new(bin)
-        .uid(65534)
-        .gid(65534)
-        .env_clear()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    Assert::new(out)
+    let mut tries = 0;
+    loop {
+        let out = Command::new(bin)
+            .uid(65534)
+            .gid(65534)
+            .env_clear()
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .stdin(Stdio::null())
+            .output();
+        match out {
+            // "Text file busy": a process forked by a concurrent test still held the
+            // freshly copied binary open for writing when it was executed.
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            out => return Assert::new(out.unwrap()),
+        }
+    }
 }
 
 /// Runs the binary on `db` with `args` (which name the operator, if any), with no
