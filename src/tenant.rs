@@ -235,13 +235,11 @@ impl Tenant {
         f: impl FnOnce(&Transaction, &Operator, Scope) -> Result<Result<T>>,
     ) -> Result<T> {
         self.write(|tx| {
-            let current = store::users::operator_by_uid(tx, op.uid())?;
-            let reason = match current.as_ref().map(|cur| policy::allow(cur, action)) {
-                Some(Ok(scope)) => {
-                    let current = current.as_ref().expect("checked above");
-                    return f(tx, current, scope);
-                }
-                Some(Err(reason)) => reason,
+            let reason = match store::users::operator_by_uid(tx, op.uid())? {
+                Some(current) => match policy::allow(&current, action) {
+                    Ok(scope) => return f(tx, &current, scope),
+                    Err(reason) => reason,
+                },
                 None => format!(
                     "unknown operator '{}': no longer a user of this tenant; nothing changed",
                     op.name()
