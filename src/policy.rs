@@ -212,6 +212,11 @@ mod tests {
             key_access(&dev, Action::DeleteKey, Scope::Own, Some(1)),
             KeyAccess::Allowed
         );
+        // A key of a removed identity (or of none recorded) is nobody's own.
+        assert_eq!(
+            key_access(&dev, Action::ReadKeys, Scope::Own, None),
+            KeyAccess::Hidden
+        );
         assert!(matches!(
             key_access(&both, Action::DeleteKey, Scope::Own, Some(2)),
             KeyAccess::NotYours(_)
