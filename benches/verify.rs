@@ -16,14 +16,18 @@ fn tenant(keys: usize) -> (Tenant, tempfile::TempDir, Vec<String>) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("tenant.db");
     let mut t = Tenant::create(&path, "admin", "admin").expect("create tenant");
-    let admin = t.operator("admin", "bench").expect("admin");
+    let admin = t
+        .operator("admin", keyctl::policy::Action::ChangeSettings)
+        .expect("admin");
     t.change_setting(&admin, SettingChange::Enabled(true))
         .expect("enable keys");
     t.change_setting(&admin, SettingChange::MaxKeysPerUser(1000))
         .expect("raise the limit");
     t.add_user(&admin, "dev", &[Role::Developer], true)
         .expect("add developer");
-    let dev = t.operator("dev", "bench").expect("dev");
+    let dev = t
+        .operator("dev", keyctl::policy::Action::GenerateKey)
+        .expect("dev");
     let secrets = (0..keys)
         .map(|i| {
             t.generate_key(&dev, &format!("bench-{i}"), Expiry::Default)

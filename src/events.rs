@@ -86,6 +86,9 @@ impl Tenant {
 
     /// Recomputes the whole hash chain; any edited, deleted or reordered event fails
     /// (exit 1) naming the first bad ID, as does an anchor the chain does not pass.
+    /// Then checks that the keys agree with the log (in ID order, naming the first that
+    /// does not): each has its `api-key.generated` event, one with an `api-key.revoked`
+    /// event is revoked, and `uses` equals its count of `api-key.used` events.
     pub fn verify_events(&mut self, op: &Operator, anchor: Option<&Anchor>) -> Result<ChainReport> {
         self.authorize(op, Action::ReadEvents)?;
         self.read(|tx| {
@@ -127,6 +130,13 @@ impl Tenant {
                     format!("event chain does not pass through the anchor: event {} is missing; the log was truncated or rewritten", a.id),
                 ));
             }
+            store::events::keys_against_log(tx, |k| match disagreement(&k) {
+                None => Ok(()),
+                Some(why) => Err(fail(
+                    Code::Runtime,
+                    format!("key {} disagrees with the events log: {why}", k.id),
+                )),
+            })?;
             Ok(ChainReport { events: count, head, anchored: anchor.is_some() })
         })
     }
@@ -135,6 +145,22 @@ impl Tenant {
     pub fn top_keys(&mut self, op: &Operator, since: i64, limit: u64) -> Result<Vec<TopRow>> {
         self.authorize(op, Action::ReadEvents)?;
         self.read(|tx| store::events::top(tx, since, limit))
+    }
+}
+
+/// How a key's state contradicts its events, if it does.
+fn disagreement(k: &store::events::KeyAgainstLog) -> Option<String> {
+    if k.generated == 0 {
+        Some("it has no api-key.generated event".into())
+    } else if k.revocations > 0 && !k.revoked {
+        Some("it has an api-key.revoked event but is not revoked".into())
+    } else if k.uses != k.used {
+        Some(format!(
+            "its uses is {} but the log records {} api-key.used events",
+            k.uses, k.used
+        ))
+    } else {
+        None
     }
 }
 

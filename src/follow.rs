@@ -50,10 +50,10 @@ impl Tenant {
         each: impl FnMut(Event) -> Result<()>,
     ) -> Result<i64> {
         let outcome = self.read(|tx| {
-            let allowed = match store::users::get(tx, &op.name)? {
+            let allowed = match store::users::operator_by_uid(tx, op.uid())? {
                 None => Err(format!(
                     "unknown operator '{}': not a user of this tenant (removed while following)",
-                    echo(&op.name)
+                    echo(op.name())
                 )),
                 Some(now) => policy::allow(&now, Action::ReadEvents).map(|_| ()),
             };
@@ -66,7 +66,7 @@ impl Tenant {
             }
             Ok(Ok(head.max(after)))
         })?;
-        outcome.map_err(|reason| self.deny(&op.name, Action::ReadEvents.as_str(), &reason, None))
+        outcome.map_err(|reason| self.deny(op.name(), Action::ReadEvents, &reason, None))
     }
 
     fn check_event_type(&self, filter: &Filter) -> Result<()> {

@@ -9,6 +9,7 @@ use crate::store::{self, events::Appender, keys::Query};
 use crate::tenant::{Tenant, check_key_name, now, record_denial};
 use crate::token;
 use anyhow::Result;
+use rusqlite::Transaction;
 use serde_json::json;
 use std::fmt;
 
@@ -132,18 +133,107 @@ pub fn check_key_id(id: &str) -> Result<()> {
     }
 }
 
+/// Why a key was revoked, recorded in its `api-key.revoked` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RevokeReason {
+    /// A tenant admin revoked it (`keyctl revoke`, one key or many).
+    Requested,
+    /// Its owner was removed from the tenant.
+    OwnerRemoved,
+}
+
+impl RevokeReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            RevokeReason::Requested => "requested",
+            RevokeReason::OwnerRemoved => "owner-removed",
+        }
+    }
+}
+
+/// Appends an `api-key.revoked` event, `{name, owner, reason}`: the one place that
+/// writes one, whatever path revoked the key.
+fn record_revoked(
+    log: &mut Appender,
+    now: i64,
+    actor: &str,
+    key: &Key,
+    reason: RevokeReason,
+) -> Result<()> {
+    log.append(
+        now,
+        event_type::KEY_REVOKED,
+        actor,
+        Some(&key.id),
+        &json!({"name": key.name, "owner": key.owner, "reason": reason.as_str()}),
+    )?;
+    Ok(())
+}
+
+/// Revokes the active keys among `ids` inside the current transaction, one
+/// `api-key.revoked` event each, in the order given (with `dry_run`: changes nothing).
+/// Authorisation is the caller's. Used by `revoke` and by user removal.
+pub(crate) fn revoke_in(
+    tx: &Transaction,
+    actor: &str,
+    ids: &[Requested],
+    dry_run: bool,
+    reason: RevokeReason,
+) -> Result<Vec<BulkOutcome>> {
+    let now = now();
+    // Look up and revoke in ID order, so that a large run walks the ID index and its
+    // neighbours' pages once; the results and the events keep the input order.
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_unstable_by(|&a, &b| ids[a].text().cmp(ids[b].text()));
+    let mut results = vec![BulkResult::InvalidId; ids.len()];
+    let mut revoked: Vec<Option<Key>> = vec![None; ids.len()];
+    for i in order {
+        let Requested::Id(id) = &ids[i] else {
+            continue;
+        };
+        results[i] = match store::keys::get(tx, id, now)? {
+            None => BulkResult::NotFound,
+            Some(k) => match k.status {
+                Status::Revoked => BulkResult::AlreadyRevoked,
+                Status::Expired => BulkResult::Expired,
+                Status::Active if dry_run => BulkResult::WouldRevoke,
+                Status::Active => {
+                    if store::keys::revoke(tx, id, now)? {
+                        revoked[i] = Some(k);
+                    }
+                    BulkResult::Revoked
+                }
+            },
+        };
+    }
+    let mut log = Appender::new(tx)?;
+    for k in revoked.iter().flatten() {
+        record_revoked(&mut log, now, actor, k, reason)?;
+    }
+    Ok(ids
+        .iter()
+        .zip(results)
+        .map(|(requested, result)| BulkOutcome {
+            id: requested.text().to_owned(),
+            result,
+        })
+        .collect())
+}
+
 impl Tenant {
     /// Generates a key for `op` (a developer with a licence), within the tenant's
-    /// limits. The limit check and the insert are one `BEGIN IMMEDIATE` transaction.
+    /// limits. The rights, the limit check and the insert are one `BEGIN IMMEDIATE`
+    /// transaction.
     pub fn generate_key(&mut self, op: &Operator, name: &str, expiry: Expiry) -> Result<Generated> {
         check_key_name(name)?;
         self.authorize(op, Action::GenerateKey)?;
-        self.write(|tx| {
+        self.write_as(op, Action::GenerateKey, |tx, op, _| {
             let now = now();
             let settings = store::settings::get(tx)?;
             let max = settings.max_expiry;
-            let refusal = |tx: &rusqlite::Transaction, reason: String| -> Result<Result<Generated>> {
-                record_denial(tx, &op.name, Action::GenerateKey.as_str(), &reason, None)?;
+            let refusal = |tx: &Transaction, reason: String| -> Result<Result<Generated>> {
+                let mut log = Appender::new(tx)?;
+                record_denial(&mut log, op.name(), Action::GenerateKey, &reason, None)?;
                 Ok(Err(refused(reason)))
             };
             if !settings.enabled {
@@ -176,23 +266,24 @@ impl Tenant {
                 }
                 Expiry::At(t) => t,
             };
-            let active = store::keys::count_active(tx, &op.name, now)?;
+            let active = store::keys::count_active(tx, op.uid(), now)?;
             if active >= settings.max_keys_per_user {
                 return refusal(
                     tx,
                     format!(
                         "key limit reached: {} has {active} active keys, the maximum is {} \
                          (revoke or delete one first)",
-                        op.name, settings.max_keys_per_user
+                        op.name(),
+                        settings.max_keys_per_user
                     ),
                 );
             }
             let new = token::generate()?;
-            store::keys::insert(tx, &new.id, &new.hash, name, &op.name, now, expires)?;
+            store::keys::insert(tx, &new.id, &new.hash, name, op.name(), op.uid(), now, expires)?;
             Appender::new(tx)?.append(
                 now,
                 event_type::KEY_GENERATED,
-                &op.name,
+                op.name(),
                 Some(&new.id),
                 &json!({"name": name, "expires": crate::duration::rfc3339(expires), "replaces": null}),
             )?;
@@ -200,7 +291,7 @@ impl Tenant {
                 key: Key {
                     id: new.id,
                     name: name.to_owned(),
-                    owner: op.name.clone(),
+                    owner: op.name().to_owned(),
                     status: Status::Active,
                     created: now,
                     updated: now,
@@ -211,35 +302,36 @@ impl Tenant {
                 },
                 secret: new.secret,
             }))
-        })?
+        })
     }
 
-    /// Streams the keys `op` may see that match `query` (developers: their own only).
+    /// Streams the keys `op` may see that match `query` (developers: their own only,
+    /// that is, of their identity: not those of an earlier user of the same name).
     pub fn list_keys(
         &mut self,
         op: &Operator,
-        mut query: Query,
+        query: Query,
         each: impl FnMut(Key) -> Result<()>,
     ) -> Result<()> {
+        let mut owner_uid = None;
         if self.authorize(op, Action::ReadKeys)? == Scope::Own {
-            if query.owner.as_ref().is_some_and(|o| *o != op.name) {
+            if query.owner.as_ref().is_some_and(|o| o != op.name()) {
                 // Someone else's keys are invisible, not forbidden: an empty list.
                 return Ok(());
             }
-            query.owner = Some(op.name.clone());
+            owner_uid = Some(op.uid());
         }
-        self.read(|tx| store::keys::list(tx, &query, now(), each))
+        self.read(|tx| store::keys::list(tx, &query, owner_uid, now(), each))
     }
 
     /// One key by ID.
     pub fn show_key(&mut self, op: &Operator, id: &str) -> Result<Key> {
         check_key_id(id)?;
         let scope = self.authorize(op, Action::ReadKeys)?;
-        let key = self.read(|tx| store::keys::get(tx, id, now()))?;
+        let key = self.read(|tx| store::keys::get_owned(tx, id, now()))?;
         match key {
-            Some(k)
-                if policy::key_access(op, Action::ReadKeys, scope, &k.owner)
-                    == KeyAccess::Allowed =>
+            Some((k, owner))
+                if policy::key_access(op, Action::ReadKeys, scope, owner) == KeyAccess::Allowed =>
             {
                 Ok(k)
             }
@@ -251,25 +343,26 @@ impl Tenant {
     pub fn rename_key(&mut self, op: &Operator, id: &str, name: &str) -> Result<Key> {
         check_key_id(id)?;
         check_key_name(name)?;
-        let scope = self.authorize(op, Action::RenameKey)?;
-        self.write(|tx| {
+        self.authorize(op, Action::RenameKey)?;
+        self.write_as(op, Action::RenameKey, |tx, op, scope| {
             let now = now();
-            let Some(key) = store::keys::get(tx, id, now)? else {
+            let Some((key, owner)) = store::keys::get_owned(tx, id, now)? else {
                 return Ok(Err(key_not_found(id)));
             };
-            match policy::key_access(op, Action::RenameKey, scope, &key.owner) {
+            let mut log = Appender::new(tx)?;
+            match policy::key_access(op, Action::RenameKey, scope, owner) {
                 KeyAccess::Allowed => {}
                 KeyAccess::Hidden => return Ok(Err(key_not_found(id))),
                 KeyAccess::NotYours(reason) => {
-                    record_denial(tx, &op.name, Action::RenameKey.as_str(), &reason, Some(id))?;
+                    record_denial(&mut log, op.name(), Action::RenameKey, &reason, Some(id))?;
                     return Ok(Err(crate::error::denied(reason)));
                 }
             }
             store::keys::rename(tx, id, name, now)?;
-            Appender::new(tx)?.append(
+            log.append(
                 now,
                 event_type::KEY_RENAMED,
-                &op.name,
+                op.name(),
                 Some(id),
                 &json!({"old": key.name, "new": name}),
             )?;
@@ -278,7 +371,7 @@ impl Tenant {
                 updated: now,
                 ..key
             }))
-        })?
+        })
     }
 
     /// Checks that `op` may revoke at all, before any prompt.
@@ -301,57 +394,12 @@ impl Tenant {
     ) -> Result<Vec<BulkOutcome>> {
         self.authorize(op, Action::RevokeKey)?;
         self.prepare_bulk(ids.len())?;
-        let run = |tx: &rusqlite::Transaction| -> Result<Vec<BulkOutcome>> {
-            let now = now();
-            // Look up and revoke in ID order, so that a large run walks the ID index
-            // and its neighbours' pages once; the results and the events keep the
-            // input order.
-            let mut order: Vec<usize> = (0..ids.len()).collect();
-            order.sort_unstable_by(|&a, &b| ids[a].text().cmp(ids[b].text()));
-            let mut results = vec![BulkResult::InvalidId; ids.len()];
-            let mut revoked: Vec<Option<Key>> = vec![None; ids.len()];
-            for i in order {
-                let Requested::Id(id) = &ids[i] else {
-                    continue;
-                };
-                results[i] = match store::keys::get(tx, id, now)? {
-                    None => BulkResult::NotFound,
-                    Some(k) => match k.status {
-                        Status::Revoked => BulkResult::AlreadyRevoked,
-                        Status::Expired => BulkResult::Expired,
-                        Status::Active if dry_run => BulkResult::WouldRevoke,
-                        Status::Active => {
-                            if store::keys::revoke(tx, id, now)? {
-                                revoked[i] = Some(k);
-                            }
-                            BulkResult::Revoked
-                        }
-                    },
-                };
-            }
-            let mut log = Appender::new(tx)?;
-            for k in revoked.iter().flatten() {
-                log.append(
-                    now,
-                    event_type::KEY_REVOKED,
-                    &op.name,
-                    Some(&k.id),
-                    &json!({"name": k.name, "owner": k.owner}),
-                )?;
-            }
-            Ok(ids
-                .iter()
-                .zip(results)
-                .map(|(requested, result)| BulkOutcome {
-                    id: requested.text().to_owned(),
-                    result,
-                })
-                .collect())
-        };
         if dry_run {
-            self.read(run)
+            self.read(|tx| revoke_in(tx, op.name(), ids, true, RevokeReason::Requested))
         } else {
-            self.write(run)
+            self.write_as(op, Action::RevokeKey, |tx, op, _| {
+                revoke_in(tx, op.name(), ids, false, RevokeReason::Requested).map(Ok)
+            })
         }
     }
 
@@ -366,43 +414,44 @@ impl Tenant {
     ) -> Result<Vec<BulkOutcome>> {
         let scope = self.authorize(op, Action::DeleteKey)?;
         self.prepare_bulk(ids.len())?;
-        let run = |tx: &rusqlite::Transaction| -> Result<Vec<BulkOutcome>> {
+        let run = |tx: &Transaction, op: &Operator, scope: Scope| -> Result<Vec<BulkOutcome>> {
             let now = now();
             let mut log = Appender::new(tx)?;
             let mut out = Vec::with_capacity(ids.len());
             for requested in ids {
                 let result = match requested {
                     Requested::Invalid(_) => BulkResult::InvalidId,
-                    Requested::Id(id) => match store::keys::get(tx, id, now)? {
+                    Requested::Id(id) => match store::keys::get_owned(tx, id, now)? {
                         None => BulkResult::NotFound,
-                        Some(k) => match policy::key_access(op, Action::DeleteKey, scope, &k.owner)
-                        {
-                            KeyAccess::Hidden => BulkResult::NotFound,
-                            KeyAccess::NotYours(reason) => {
-                                if !dry_run {
+                        Some((k, owner)) => {
+                            match policy::key_access(op, Action::DeleteKey, scope, owner) {
+                                KeyAccess::Hidden => BulkResult::NotFound,
+                                KeyAccess::NotYours(reason) => {
+                                    if !dry_run {
+                                        record_denial(
+                                            &mut log,
+                                            op.name(),
+                                            Action::DeleteKey,
+                                            &reason,
+                                            Some(id),
+                                        )?;
+                                    }
+                                    BulkResult::NotYours
+                                }
+                                KeyAccess::Allowed if dry_run => BulkResult::WouldDelete,
+                                KeyAccess::Allowed => {
+                                    store::keys::delete(tx, id)?;
                                     log.append(
                                         now,
-                                        event_type::ACCESS_DENIED,
-                                        &op.name,
+                                        event_type::KEY_DELETED,
+                                        op.name(),
                                         Some(id),
-                                        &json!({"action": Action::DeleteKey.as_str(), "reason": reason}),
+                                        &json!({"name": k.name, "status": k.status.as_str()}),
                                     )?;
+                                    BulkResult::Deleted
                                 }
-                                BulkResult::NotYours
                             }
-                            KeyAccess::Allowed if dry_run => BulkResult::WouldDelete,
-                            KeyAccess::Allowed => {
-                                store::keys::delete(tx, id)?;
-                                log.append(
-                                    now,
-                                    event_type::KEY_DELETED,
-                                    &op.name,
-                                    Some(id),
-                                    &json!({"name": k.name, "status": k.status.as_str()}),
-                                )?;
-                                BulkResult::Deleted
-                            }
-                        },
+                        }
                     },
                 };
                 out.push(BulkOutcome {
@@ -413,9 +462,11 @@ impl Tenant {
             Ok(out)
         };
         if dry_run {
-            self.read(run)
+            self.read(|tx| run(tx, op, scope))
         } else {
-            self.write(run)
+            self.write_as(op, Action::DeleteKey, |tx, op, scope| {
+                run(tx, op, scope).map(Ok)
+            })
         }
     }
 }

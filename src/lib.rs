@@ -7,10 +7,10 @@
 //! # let dir = tempfile::tempdir().unwrap();
 //! # let path = dir.path().join("tenant.db");
 //! # let mut setup = keyctl::Tenant::create(&path, "admin", "admin")?;
-//! # let admin = setup.operator("admin", "doc")?;
+//! # let admin = setup.operator("admin", keyctl::policy::Action::ChangeSettings)?;
 //! # setup.change_setting(&admin, keyctl::SettingChange::Enabled(true))?;
 //! # setup.add_user(&admin, "billing", &[keyctl::Role::Developer], true)?;
-//! # let owner = setup.operator("billing", "doc")?;
+//! # let owner = setup.operator("billing", keyctl::policy::Action::GenerateKey)?;
 //! # let presented = setup.generate_key(&owner, "billing service", keyctl::Expiry::Default)?.secret;
 //! let mut tenant = keyctl::Tenant::open(&path)?;
 //! match tenant.verify(&presented)? {

@@ -67,8 +67,45 @@ impl User {
     }
 }
 
-/// The identity a command acts as: a registered user.
-pub type Operator = User;
+/// The identity a command acts as: a registered user, as resolved by
+/// [`Tenant::operator`](crate::Tenant::operator) — the only way to get one, so that an
+/// embedding program cannot make up an operator and skip the policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operator {
+    uid: i64,
+    user: User,
+}
+
+impl Operator {
+    pub(crate) fn new(uid: i64, user: User) -> Operator {
+        Operator { uid, user }
+    }
+
+    /// The user's name.
+    pub fn name(&self) -> &str {
+        &self.user.name
+    }
+
+    /// The user's identity: a name registered again is another identity.
+    pub fn uid(&self) -> i64 {
+        self.uid
+    }
+
+    /// The user, as registered when the operator was resolved.
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
+    /// Whether the user holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.user.has(role)
+    }
+
+    /// Whether the user has a licence.
+    pub fn licence(&self) -> bool {
+        self.user.licence
+    }
+}
 
 /// The tenant's API-key settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -78,12 +78,12 @@ pub fn allow(op: &Operator, action: Action) -> Result<Scope, String> {
                 "{} needs the developer role; a tenant admin can grant it: \
                  keyctl users grant {} developer",
                 verb(action),
-                op.name
+                op.name()
             )
         } else {
             format!("{} needs the developer role", verb(action))
         }),
-        Action::GenerateKey | Action::RotateKey if !op.licence => Err(format!(
+        Action::GenerateKey | Action::RotateKey if !op.licence() => Err(format!(
             "{} needs a licence; ask a tenant admin",
             verb(action)
         )),
@@ -129,9 +129,15 @@ pub enum KeyAccess {
     NotYours(String),
 }
 
-/// Decides access to one key owned by `owner`.
-pub fn key_access(op: &Operator, action: Action, scope: Scope, owner: &str) -> KeyAccess {
-    let own = op.name == owner;
+/// Decides access to one key owned by the identity `owner_uid` (none: a user removed
+/// before identities were recorded).
+pub fn key_access(
+    op: &Operator,
+    action: Action,
+    scope: Scope,
+    owner_uid: Option<i64>,
+) -> KeyAccess {
+    let own = owner_uid == Some(op.uid());
     match action {
         Action::RenameKey | Action::DeleteKey | Action::RotateKey if !own => {
             // Whoever may see every key is told it is not theirs; a developer, who sees
@@ -158,21 +164,25 @@ mod tests {
     use super::*;
 
     fn user(admin: bool, dev: bool, licence: bool) -> Operator {
-        Operator {
-            name: "me".into(),
-            tenant_admin: admin,
-            developer: dev,
-            licence,
-            created: 0,
-            auditor: false,
-        }
+        person(admin, dev, licence, false)
     }
 
     fn auditor(admin: bool, dev: bool, licence: bool) -> Operator {
-        Operator {
-            auditor: true,
-            ..user(admin, dev, licence)
-        }
+        person(admin, dev, licence, true)
+    }
+
+    fn person(admin: bool, dev: bool, licence: bool, auditor: bool) -> Operator {
+        Operator::new(
+            1,
+            crate::model::User {
+                name: "me".into(),
+                tenant_admin: admin,
+                developer: dev,
+                licence,
+                auditor,
+                created: 0,
+            },
+        )
     }
 
     /// SPEC §3 row by row: every action for every kind of operator.
@@ -224,52 +234,57 @@ mod tests {
         let dev = user(false, true, true);
         let both = user(true, true, true);
         assert_eq!(
-            key_access(&dev, Action::ReadKeys, Scope::Own, "other"),
+            key_access(&dev, Action::ReadKeys, Scope::Own, Some(2)),
             KeyAccess::Hidden
         );
         assert_eq!(
-            key_access(&dev, Action::DeleteKey, Scope::Own, "other"),
+            key_access(&dev, Action::DeleteKey, Scope::Own, Some(2)),
             KeyAccess::Hidden
         );
         assert_eq!(
-            key_access(&dev, Action::DeleteKey, Scope::Own, "me"),
+            key_access(&dev, Action::DeleteKey, Scope::Own, Some(1)),
             KeyAccess::Allowed
         );
+        // A key of a removed identity (or of none recorded) is nobody's own.
+        assert_eq!(
+            key_access(&dev, Action::ReadKeys, Scope::Own, None),
+            KeyAccess::Hidden
+        );
         assert!(matches!(
-            key_access(&both, Action::DeleteKey, Scope::Own, "other"),
+            key_access(&both, Action::DeleteKey, Scope::Own, Some(2)),
             KeyAccess::NotYours(_)
         ));
         assert_eq!(
-            key_access(&both, Action::ReadKeys, Scope::All, "other"),
+            key_access(&both, Action::ReadKeys, Scope::All, Some(2)),
             KeyAccess::Allowed
         );
         assert_eq!(
-            key_access(&both, Action::RevokeKey, Scope::All, "other"),
+            key_access(&both, Action::RevokeKey, Scope::All, None),
             KeyAccess::Allowed
         );
         // Rotation is the owner's, like rename: hidden from a developer, "not yours"
         // (exit 4) for those who can see every key.
         assert_eq!(
-            key_access(&dev, Action::RotateKey, Scope::Own, "other"),
+            key_access(&dev, Action::RotateKey, Scope::Own, Some(2)),
             KeyAccess::Hidden
         );
         assert_eq!(
-            key_access(&dev, Action::RotateKey, Scope::Own, "me"),
+            key_access(&dev, Action::RotateKey, Scope::Own, Some(1)),
             KeyAccess::Allowed
         );
         assert!(matches!(
-            key_access(&both, Action::RotateKey, Scope::Own, "other"),
+            key_access(&both, Action::RotateKey, Scope::Own, Some(2)),
             KeyAccess::NotYours(_)
         ));
         let aud_dev = auditor(false, true, true);
         for action in [Action::RotateKey, Action::RenameKey, Action::DeleteKey] {
             assert!(matches!(
-                key_access(&aud_dev, action, Scope::Own, "other"),
+                key_access(&aud_dev, action, Scope::Own, Some(2)),
                 KeyAccess::NotYours(_)
             ));
         }
         assert_eq!(
-            key_access(&aud_dev, Action::ReadKeys, Scope::All, "other"),
+            key_access(&aud_dev, Action::ReadKeys, Scope::All, Some(2)),
             KeyAccess::Allowed
         );
     }

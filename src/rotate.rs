@@ -2,10 +2,10 @@
 //! for a grace period so that services can switch without an outage.
 
 use crate::duration::{Duration, rfc3339};
-use crate::error::{denied, echo, not_found, refused, usage};
+use crate::error::{denied, not_found, refused, usage};
 use crate::keys::{Expiry, Generated, check_key_id};
 use crate::model::{Key, Operator, Status, event_type};
-use crate::policy::{self, Action, KeyAccess};
+use crate::policy::{self, Action, KeyAccess, Scope};
 use crate::store::{self, events::Appender};
 use crate::tenant::{Tenant, now, record_denial};
 use crate::token;
@@ -68,47 +68,49 @@ impl Tenant {
         }
         // A courtesy: refuse early (and record it) without taking the write lock.
         self.authorize(op, Action::RotateKey)?;
-        self.write(|tx| rotate_in(tx, &op.name, id, grace_secs, expiry))?
+        // The operator and its rights are checked again inside the transaction.
+        self.write_as(op, Action::RotateKey, |tx, op, scope| {
+            rotate_in(tx, op, scope, id, grace_secs, expiry)
+        })
     }
 }
 
-/// The rotation itself, inside the write transaction. An outer `Err` rolls back; an
-/// inner one is a refusal whose `access.denied` event (if any) is committed.
+/// The rotation itself, inside the write transaction, for the operator as it is now. An
+/// outer `Err` rolls back; an inner one is a refusal whose `access.denied` event (if
+/// any) is committed.
 fn rotate_in(
     tx: &Transaction,
-    operator: &str,
+    op: &Operator,
+    scope: Scope,
     id: &str,
     grace_secs: i64,
     expiry: Expiry,
 ) -> Result<Result<Rotated>> {
-    let action = Action::RotateKey.as_str();
     let deny = |reason: String, key_id: Option<&str>| -> Result<Result<Rotated>> {
-        record_denial(tx, operator, action, &reason, key_id)?;
+        record_denial(
+            &mut Appender::new(tx)?,
+            op.name(),
+            Action::RotateKey,
+            &reason,
+            key_id,
+        )?;
         Ok(Err(denied(reason)))
     };
     let refuse = |reason: String, key_id: Option<&str>| -> Result<Result<Rotated>> {
-        record_denial(tx, operator, action, &reason, key_id)?;
+        record_denial(
+            &mut Appender::new(tx)?,
+            op.name(),
+            Action::RotateKey,
+            &reason,
+            key_id,
+        )?;
         Ok(Err(refused(reason)))
     };
-    // The operator as it is now: removed or demoted while waiting is refused.
-    let Some(op) = store::users::get(tx, operator)? else {
-        return deny(
-            format!(
-                "unknown operator '{}': not a user of this tenant (set --as or KEYCTL_USER)",
-                echo(operator)
-            ),
-            None,
-        );
-    };
-    let scope = match policy::allow(&op, Action::RotateKey) {
-        Ok(scope) => scope,
-        Err(reason) => return deny(reason, None),
-    };
     let now = now();
-    let Some(old) = store::keys::get(tx, id, now)? else {
+    let Some((old, owner_uid)) = store::keys::get_owned(tx, id, now)? else {
         return Ok(Err(not_found(format!("no key with ID {id}"))));
     };
-    match policy::key_access(&op, Action::RotateKey, scope, &old.owner) {
+    match policy::key_access(op, Action::RotateKey, scope, owner_uid) {
         KeyAccess::Allowed => {}
         KeyAccess::Hidden => return Ok(Err(not_found(format!("no key with ID {id}")))),
         KeyAccess::NotYours(reason) => return deny(reason, Some(id)),
@@ -156,6 +158,7 @@ fn rotate_in(
         &fresh.hash,
         &old.name,
         &old.owner,
+        op.uid(),
         now,
         expires,
     )?;
@@ -164,14 +167,14 @@ fn rotate_in(
     log.append(
         now,
         event_type::KEY_GENERATED,
-        &op.name,
+        op.name(),
         Some(&fresh.id),
         &json!({"name": old.name, "expires": rfc3339(expires), "replaces": id}),
     )?;
     log.append(
         now,
         event_type::KEY_ROTATED,
-        &op.name,
+        op.name(),
         Some(id),
         &json!({
             "replaced_by": fresh.id,

@@ -56,25 +56,39 @@ impl Tenant {
         self.read(|tx| store::settings::get(tx))
     }
 
+    /// Whether `change` would change anything, checked before a confirmation prompt;
+    /// an operator who may not change settings is refused here (recorded as denied).
+    pub fn check_setting(&mut self, op: &Operator, change: SettingChange) -> Result<Change> {
+        let change = change.check()?;
+        self.authorize(op, Action::ChangeSettings)?;
+        let mut settings = self.read(|tx| store::settings::get(tx))?;
+        let (_, old, new) = change.apply(&mut settings);
+        Ok(if old == new {
+            Change::Unchanged
+        } else {
+            Change::Done
+        })
+    }
+
     /// Changes one setting (tenant admins); affects only keys generated afterwards.
     pub fn change_setting(&mut self, op: &Operator, change: SettingChange) -> Result<Change> {
         let change = change.check()?;
         self.authorize(op, Action::ChangeSettings)?;
-        self.write(|tx| {
+        self.write_as(op, Action::ChangeSettings, |tx, op, _| {
             let mut settings = store::settings::get(tx)?;
             let (name, old, new) = change.apply(&mut settings);
             if old == new {
-                return Ok(Change::Unchanged);
+                return Ok(Ok(Change::Unchanged));
             }
             store::settings::put(tx, &settings)?;
             Appender::new(tx)?.append(
                 now(),
                 event_type::SETTINGS_CHANGED,
-                &op.name,
+                op.name(),
                 None,
                 &json!({"setting": name, "old": old, "new": new}),
             )?;
-            Ok(Change::Done)
+            Ok(Ok(Change::Done))
         })
     }
 }

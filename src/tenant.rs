@@ -40,7 +40,16 @@ pub fn check_user_name(name: &str) -> Result<()> {
     }
 }
 
-/// Checks a key name: 1–256 characters, no control characters.
+/// Whether `text` holds a well-formed key (prefix, ID, secret, valid checksum) anywhere.
+fn holds_a_key(text: &str) -> bool {
+    text.match_indices(crate::token::PREFIX).any(|(at, _)| {
+        text.get(at..at + crate::token::KEY_LEN)
+            .is_some_and(|candidate| crate::token::parse(candidate).is_ok())
+    })
+}
+
+/// Checks a key name: 1–256 characters, no control characters, and not a key itself
+/// (a secret pasted into the name field must never be stored).
 pub fn check_key_name(name: &str) -> Result<()> {
     let len = name.chars().count();
     if name.trim().is_empty() {
@@ -54,6 +63,12 @@ pub fn check_key_name(name: &str) -> Result<()> {
     if name.chars().any(crate::text::is_forbidden_char) {
         return Err(usage(
             "the key name contains control or invisible formatting characters (e.g. bidi overrides)",
+        ));
+    }
+    if holds_a_key(name) {
+        return Err(usage(
+            "the key name contains an API key: a secret must not be stored as a name; \
+             nothing changed (revoke that key if it was exposed)",
         ));
     }
     Ok(())
@@ -87,7 +102,7 @@ impl Tenant {
                 event_type::USER_ADDED,
                 &log_name(actor),
                 None,
-                &json!({"user": admin, "roles": ["tenant-admin"], "licence": true, "init": true}),
+                &json!({"user": admin, "roles": ["tenant-admin"], "licence": true}),
             )?;
             Ok(())
         })?;
@@ -113,11 +128,12 @@ impl Tenant {
         &self.path
     }
 
-    /// Resolves the operator `name`; an unregistered name is refused (exit 4) and the
-    /// attempt recorded as `access.denied`.
-    pub fn operator(&mut self, name: &str, command: &str) -> Result<Operator> {
+    /// Resolves the operator `name`, who is about to try `action`; an unregistered name
+    /// is refused (exit 4) and the attempt recorded as `access.denied` of that action.
+    /// This is the only way to get an [`Operator`]; every write checks it again.
+    pub fn operator(&mut self, name: &str, action: Action) -> Result<Operator> {
         let found = if check_user_name(name).is_ok() {
-            store::users::get(&self.conn, name).context("reading users")?
+            store::users::operator(&self.conn, name).context("reading users")?
         } else {
             None
         };
@@ -128,7 +144,7 @@ impl Tenant {
                     "unknown operator '{}': not a user of this tenant (set --as or KEYCTL_USER)",
                     echo(name)
                 );
-                Err(self.deny(name, command, &reason, None))
+                Err(self.deny(name, action, &reason, None))
             }
         }
     }
@@ -200,10 +216,38 @@ impl Tenant {
     }
 
     /// Asks the policy whether `op` may do `action`; a refusal is recorded and
-    /// returned as a permission error.
+    /// returned as a permission error. Before a prompt this is only a courtesy: every
+    /// write checks again inside its transaction ([`Tenant::write_as`]).
     pub(crate) fn authorize(&mut self, op: &Operator, action: Action) -> Result<Scope> {
-        policy::allow(op, action)
-            .map_err(|reason| self.deny(&op.name, action.as_str(), &reason, None))
+        policy::allow(op, action).map_err(|reason| self.deny(op.name(), action, &reason, None))
+    }
+
+    /// Runs `f` as `op` doing `action` in one `BEGIN IMMEDIATE` transaction, after
+    /// checking inside it that `op` is still a user and still may: a user removed or
+    /// demoted since `op` was resolved (say, while a prompt waited) is refused (exit
+    /// 4), the attempt recorded as `access.denied` and nothing else changed. `f` gets the
+    /// operator as it is now and the scope of the action. An error from `f` rolls the
+    /// transaction back; `Ok(Err(..))` commits what `f` wrote and returns the error.
+    pub(crate) fn write_as<T>(
+        &mut self,
+        op: &Operator,
+        action: Action,
+        f: impl FnOnce(&Transaction, &Operator, Scope) -> Result<Result<T>>,
+    ) -> Result<T> {
+        self.write(|tx| {
+            let reason = match store::users::operator_by_uid(tx, op.uid())? {
+                Some(current) => match policy::allow(&current, action) {
+                    Ok(scope) => return f(tx, &current, scope),
+                    Err(reason) => reason,
+                },
+                None => format!(
+                    "unknown operator '{}': no longer a user of this tenant; nothing changed",
+                    op.name()
+                ),
+            };
+            record_denial(&mut Appender::new(tx)?, op.name(), action, &reason, None)?;
+            Ok(Err(denied(reason)))
+        })?
     }
 
     /// Records an `access.denied` event in its own transaction and returns the error
@@ -211,12 +255,12 @@ impl Tenant {
     pub(crate) fn deny(
         &mut self,
         actor: &str,
-        action: &str,
+        action: Action,
         reason: &str,
         key_id: Option<&str>,
     ) -> anyhow::Error {
         let recorded = self.write(|tx| {
-            record_denial(tx, actor, action, reason, key_id)?;
+            record_denial(&mut Appender::new(tx)?, actor, action, reason, key_id)?;
             Ok(())
         });
         match recorded {
@@ -237,20 +281,21 @@ pub(crate) fn log_name(name: &str) -> String {
     }
 }
 
-/// Appends an `access.denied` event inside the current transaction.
+/// Appends an `access.denied` event: the one place that writes one. `action` is named
+/// in the policy's vocabulary ([`Action::as_str`]) on every path.
 pub(crate) fn record_denial(
-    conn: &Connection,
+    log: &mut Appender,
     actor: &str,
-    action: &str,
+    action: Action,
     reason: &str,
     key_id: Option<&str>,
 ) -> Result<()> {
-    Appender::new(conn)?.append(
+    log.append(
         now(),
         event_type::ACCESS_DENIED,
         &log_name(actor),
         key_id,
-        &json!({"action": action, "reason": reason}),
+        &json!({"action": action.as_str(), "reason": reason}),
     )?;
     Ok(())
 }

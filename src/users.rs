@@ -1,6 +1,8 @@
 //! Managing the tenant's users and their roles (tenant admins only).
 
 use crate::error::{not_found, refused};
+use crate::idlist::Requested;
+use crate::keys::{RevokeReason, revoke_in};
 use crate::model::{Operator, Role, User, event_type};
 use crate::policy::Action;
 use crate::store::{self, events::Appender};
@@ -42,7 +44,7 @@ impl Tenant {
     ) -> Result<User> {
         check_user_name(name)?;
         self.authorize(op, Action::ManageUsers)?;
-        self.write(|tx| {
+        self.write_as(op, Action::ManageUsers, |tx, op, _| {
             if store::users::exists(tx, name)? {
                 return Err(refused(format!("user '{name}' already exists")));
             }
@@ -59,11 +61,11 @@ impl Tenant {
             Appender::new(tx)?.append(
                 user.created,
                 event_type::USER_ADDED,
-                &op.name,
+                op.name(),
                 None,
                 &json!({"user": name, "roles": roles, "licence": licence}),
             )?;
-            Ok(user)
+            Ok(Ok(user))
         })
     }
 
@@ -71,10 +73,10 @@ impl Tenant {
     pub fn set_role(&mut self, op: &Operator, name: &str, role: Role, on: bool) -> Result<Change> {
         check_user_name(name)?;
         self.authorize(op, Action::ManageUsers)?;
-        self.write(|tx| {
+        self.write_as(op, Action::ManageUsers, |tx, op, _| {
             let user = existing(tx, name)?;
             if user.has(role) == on {
-                return Ok(Change::Unchanged);
+                return Ok(Ok(Change::Unchanged));
             }
             if !on && role == Role::TenantAdmin {
                 keep_an_admin(tx, &user, "remove the tenant-admin role from")?;
@@ -88,11 +90,11 @@ impl Tenant {
             Appender::new(tx)?.append(
                 now(),
                 kind,
-                &op.name,
+                op.name(),
                 None,
                 &json!({"user": name, "role": role.as_str()}),
             )?;
-            Ok(Change::Done)
+            Ok(Ok(Change::Done))
         })
     }
 
@@ -100,20 +102,20 @@ impl Tenant {
     pub fn set_licence(&mut self, op: &Operator, name: &str, on: bool) -> Result<Change> {
         check_user_name(name)?;
         self.authorize(op, Action::ManageUsers)?;
-        self.write(|tx| {
+        self.write_as(op, Action::ManageUsers, |tx, op, _| {
             let user = existing(tx, name)?;
             if user.licence == on {
-                return Ok(Change::Unchanged);
+                return Ok(Ok(Change::Unchanged));
             }
             store::users::set_licence(tx, name, on)?;
             Appender::new(tx)?.append(
                 now(),
                 event_type::LICENCE_CHANGED,
-                &op.name,
+                op.name(),
                 None,
                 &json!({"user": name, "old": user.licence, "new": on}),
             )?;
-            Ok(Change::Done)
+            Ok(Ok(Change::Done))
         })
     }
 
@@ -129,36 +131,33 @@ impl Tenant {
         })
     }
 
-    /// Removes a user and, in the same transaction, revokes all their active keys.
-    /// Returns the IDs of the keys revoked.
+    /// Removes a user and, in the same transaction, revokes all their active keys
+    /// (through the same code as `revoke`, one `api-key.revoked` event each). Returns
+    /// the IDs of the keys revoked.
     pub fn remove_user(&mut self, op: &Operator, name: &str) -> Result<Vec<String>> {
         check_user_name(name)?;
         self.authorize(op, Action::ManageUsers)?;
-        self.write(|tx| {
-            let user = existing(tx, name)?;
-            keep_an_admin(tx, &user, "remove")?;
+        self.write_as(op, Action::ManageUsers, |tx, op, _| {
+            let Some(removed) = store::users::operator(tx, name)? else {
+                return Err(not_found(format!("no user '{name}' in this tenant")));
+            };
+            keep_an_admin(tx, removed.user(), "remove")?;
             let now = now();
-            let mut log = Appender::new(tx)?;
-            let revoked = store::keys::active_ids_of(tx, name, now)?;
-            for id in &revoked {
-                store::keys::revoke(tx, id, now)?;
-                log.append(
-                    now,
-                    event_type::KEY_REVOKED,
-                    &op.name,
-                    Some(id),
-                    &json!({"owner": name, "reason": "owner removed"}),
-                )?;
-            }
+            let active: Vec<Requested> = store::keys::active_ids_of(tx, removed.uid(), now)?
+                .into_iter()
+                .map(Requested::Id)
+                .collect();
+            let outcomes = revoke_in(tx, op.name(), &active, false, RevokeReason::OwnerRemoved)?;
+            let revoked: Vec<String> = outcomes.into_iter().map(|o| o.id).collect();
             store::users::delete(tx, name)?;
-            log.append(
+            Appender::new(tx)?.append(
                 now,
                 event_type::USER_REMOVED,
-                &op.name,
+                op.name(),
                 None,
                 &json!({"user": name, "revoked_keys": revoked.len()}),
             )?;
-            Ok(revoked)
+            Ok(Ok(revoked))
         })
     }
 }

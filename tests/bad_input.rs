@@ -192,17 +192,27 @@ fn newer_schema() {
 /// that it can execute.
 fn as_nobody(bin: &Path, db: &Path, args: &[&str]) -> Assert {
     use std::os::unix::process::CommandExt;
-    let out = Command::new(bin)
-        .uid(65534)
-        .gid(65534)
-        .env_clear()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    Assert::new(out)
+    let mut tries = 0;
+    loop {
+        let out = Command::new(bin)
+            .uid(65534)
+            .gid(65534)
+            .env_clear()
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .stdin(Stdio::null())
+            .output();
+        match out {
+            // "Text file busy": a process forked by a concurrent test still held the
+            // freshly copied binary open for writing when it was executed.
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            out => return Assert::new(out.unwrap()),
+        }
+    }
 }
 
 /// Runs the binary on `db` with `args` (which name the operator, if any), with no
@@ -309,6 +319,63 @@ fn read_only_file_reads_work_writes_fail_cleanly() {
         checked += 1;
     }
     assert!(checked >= 1);
+}
+
+/// Issue 8 #3: a read of a file this process may not write leaves no `-wal`/`-shm`
+/// behind (SQLite would create them with the file's mode, 0400 here, so the owner's next
+/// write failed with "attempt to write a readonly database"); it still sees changes that
+/// are committed but only in the WAL of a connection open elsewhere.
+#[test]
+fn a_read_without_write_access_leaves_the_tenant_writable() {
+    let env = Env::with_dev();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let db = dir.path().join("tenant.db");
+    std::fs::copy(&env.db, &db).unwrap();
+    let bin = dir.path().join("keyctl");
+    std::fs::copy(env!("CARGO_BIN_EXE_keyctl"), &bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let run = |args: &[&str]| -> Assert {
+        if is_root() {
+            // Root ignores permission bits: act as an unprivileged owner of the file.
+            as_nobody(&bin, &db, args)
+        } else {
+            run_on(&db, args)
+        }
+    };
+    if is_root() {
+        for p in [dir.path(), db.as_path()] {
+            std::os::unix::fs::chown(p, Some(65534), Some(65534)).unwrap();
+        }
+    }
+    let set_mode = |m| std::fs::set_permissions(&db, std::fs::Permissions::from_mode(m)).unwrap();
+    let sidecars = || {
+        ["-wal", "-shm"]
+            .iter()
+            .filter(|s| sidecar(&db, s).exists())
+            .count()
+    };
+    set_mode(0o400);
+    run(&["--as", "admin", "settings"]).success();
+    run(&["--as", "dev", "keys", "list"]).success();
+    assert_eq!(sidecars(), 0, "a read left sidecar files");
+    set_mode(0o600);
+    run(&["--as", "admin", "settings", "set", "max-keys-per-user", "7"]).success();
+    run(&["--as", "admin", "events", "verify"]).success();
+
+    // A writer elsewhere holds committed changes in its WAL: a read-only reader sees them.
+    let writer = rusqlite::Connection::open(&db).unwrap();
+    writer.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    writer
+        .execute("UPDATE settings SET max_keys_per_user = 9", [])
+        .unwrap();
+    assert!(std::fs::metadata(sidecar(&db, "-wal")).unwrap().len() > 0);
+    set_mode(0o400);
+    let shown = stdout(&run(&["--as", "admin", "settings", "--format", "json"]).success());
+    assert!(shown.contains("\"max_keys_per_user\": 9"), "{shown}");
+    drop(writer);
+    set_mode(0o600);
+    run(&["--as", "admin", "settings", "set", "max-keys-per-user", "8"]).success();
 }
 
 fn garbage_stdin() -> Vec<u8> {

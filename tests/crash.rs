@@ -86,6 +86,7 @@ fn template(env: &Env, n: usize) -> Vec<String> {
             }
         }
     }
+    log_seeded_keys(&tx);
     tx.commit().unwrap();
     checkpoint(&conn);
     ids

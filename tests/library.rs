@@ -8,11 +8,13 @@ use std::time::Instant;
 /// A tenant with keys enabled and one key of developer `svc`; returns (id, secret).
 fn tenant_with_key(path: &Path) -> (String, String) {
     let mut t = Tenant::create(path, "admin", "admin").unwrap();
-    let admin = t.operator("admin", "test").unwrap();
+    let admin = t
+        .operator("admin", keyctl::policy::Action::ReadKeys)
+        .unwrap();
     t.change_setting(&admin, SettingChange::Enabled(true))
         .unwrap();
     t.add_user(&admin, "svc", &[Role::Developer], true).unwrap();
-    let svc = t.operator("svc", "test").unwrap();
+    let svc = t.operator("svc", keyctl::policy::Action::ReadKeys).unwrap();
     let g = t.generate_key(&svc, "service", Expiry::Default).unwrap();
     (g.key.id.clone(), g.secret.clone())
 }
@@ -138,7 +140,9 @@ fn verifier_writes_a_full_batch_at_once_the_rest_on_flush_delay_and_drop() {
     // The chain stays intact with batched appends: init's user.added, settings.changed,
     // user.added, api-key.generated, then every use and rejection.
     let mut t = Tenant::open(&path).unwrap();
-    let admin = t.operator("admin", "test").unwrap();
+    let admin = t
+        .operator("admin", keyctl::policy::Action::ReadKeys)
+        .unwrap();
     assert_eq!(
         t.verify_events(&admin, None).unwrap().events,
         4 + total.1 as u64 + total.2 as u64
@@ -153,7 +157,9 @@ fn verifier_sees_a_revocation_at_once() {
     let mut v = Verifier::open(&path).unwrap();
     assert!(v.verify(&secret).unwrap().is_ok());
     let mut admin_side = Tenant::open(&path).unwrap();
-    let admin = admin_side.operator("admin", "test").unwrap();
+    let admin = admin_side
+        .operator("admin", keyctl::policy::Action::ReadKeys)
+        .unwrap();
     admin_side
         .revoke_keys(&admin, &[Requested::Id(id.clone())], false)
         .unwrap();

@@ -425,3 +425,87 @@ fn checklist_is_for_tenant_admins_and_terminals_only() {
     assert_eq!(code(&a), 0, "{}", stderr(&a));
     assert!(revoked(&env, &ids[0]));
 }
+
+/// Issue 8 #1: `keyctl --as OP ARGS` waits at its prompt while `change` (run as the
+/// admin) takes OP's right away; answering `answer` must then be refused (exit 4) with
+/// an `access.denied` of `action` after the change, and nothing else changed.
+fn refused_at_the_prompt(
+    env: &Env,
+    op: &str,
+    args: &[&str],
+    prompt: &str,
+    change: &[&str],
+    answer: &str,
+    action: &str,
+) {
+    let mut p = spawn(env, op, args);
+    p.exp_string(prompt).expect("the prompt");
+    env.ok("admin", change);
+    let before = snapshot(env);
+    let last = last_event(env);
+    p.send_line(answer).expect("answer");
+    p.flush().expect("flush");
+    let (rest, code) = finish(p);
+    assert_eq!(code, 4, "{args:?} after {change:?}: {rest}");
+    assert_eq!(
+        snapshot(env),
+        before,
+        "{args:?} after {change:?} changed the tenant"
+    );
+    let new = events_after(env, last);
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0].kind, "access.denied");
+    assert_eq!(new[0].actor, op);
+    assert_eq!(new[0].details["action"], action, "{new:?}");
+}
+
+#[test]
+fn rights_are_checked_again_when_the_prompt_is_answered() {
+    let env = Env::with_dev();
+    let (id, _) = env.generate("dev", "target");
+    for (change, user) in [
+        (&["users", "remove", "b", "--yes"][..], "b"),
+        (&["users", "ungrant", "c", "tenant-admin"][..], "c"),
+    ] {
+        env.ok("admin", &["users", "add", user, "--role", "tenant-admin"]);
+        refused_at_the_prompt(
+            &env,
+            user,
+            &["revoke", &id],
+            "Revoke 1 key? This cannot be undone.",
+            change,
+            "y",
+            "keys.revoke",
+        );
+    }
+    assert!(!revoked(&env, &id));
+    env.ok("admin", &["users", "add", "d", "--role", "tenant-admin"]);
+    refused_at_the_prompt(
+        &env,
+        "d",
+        &["settings", "disable"],
+        "Disable API keys?",
+        &["users", "remove", "d", "--yes"],
+        "y",
+        "settings.change",
+    );
+    refused_at_the_prompt(
+        &env,
+        "dev",
+        &["keys", "generate", "-q"],
+        "Key name",
+        &["users", "licence", "dev", "off"],
+        "typed at the prompt",
+        "keys.generate",
+    );
+    env.ok("admin", &["users", "add", "e", "--role", "tenant-admin"]);
+    refused_at_the_prompt(
+        &env,
+        "e",
+        &["users", "remove", "dev"],
+        "Remove user dev",
+        &["users", "remove", "e", "--yes"],
+        "y",
+        "users.manage",
+    );
+}

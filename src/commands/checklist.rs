@@ -10,6 +10,7 @@ use keyctl::cli::BulkArgs;
 use keyctl::duration::short;
 use keyctl::error::usage;
 use keyctl::idlist::Requested;
+use keyctl::policy::Action;
 use keyctl::{BulkResult, Key, KeyQuery, SortField, Status};
 
 /// The most keys a checklist offers; more must be narrowed first.
@@ -31,7 +32,7 @@ pub fn revoke(
     {
         return Err(usage("--search needs a non-empty TERM"));
     }
-    let (mut tenant, op) = ctx.session("revoke")?;
+    let (mut tenant, op) = ctx.session(Action::RevokeKey)?;
     // Only a tenant admin may revoke: refused (and recorded) before any checklist.
     tenant.may_revoke(&op)?;
     let query = KeyQuery {

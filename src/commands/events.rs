@@ -5,6 +5,7 @@ use anyhow::Result;
 use keyctl::cli::{EventsArgs, EventsCommand, Format};
 use keyctl::duration::parse_since;
 use keyctl::error::usage;
+use keyctl::policy::Action;
 use keyctl::{Anchor, Event, EventFilter, TopRow, now};
 use serde_json::json;
 
@@ -29,7 +30,7 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
                 until: since(&f.until)?,
                 limit: f.limit,
             };
-            let (mut tenant, op) = ctx.session("events")?;
+            let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
             if f.follow {
                 return super::follow::run(ctx, &mut tenant, &op, &filter);
             }
@@ -40,14 +41,14 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
             out.finish()?;
         }
         Some(EventsCommand::Show { id }) => {
-            let (mut tenant, op) = ctx.session("events show")?;
+            let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
             let event = tenant.event(&op, id)?;
             let mut out = ctx.output();
             out.record(&event)?;
             out.finish()?;
         }
         Some(EventsCommand::Head) => {
-            let (mut tenant, op) = ctx.session("events head")?;
+            let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
             let head = tenant.events_head(&op)?;
             let mut out = ctx.output();
             out.record(&head)?;
@@ -55,7 +56,7 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
         }
         Some(EventsCommand::Verify { anchor }) => {
             let anchor: Option<Anchor> = anchor.map(|a| a.parse().map_err(usage)).transpose()?;
-            let (mut tenant, op) = ctx.session("events verify")?;
+            let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
             let report = tenant.verify_events(&op, anchor.as_ref())?;
             let head = report.head.map(|h| format!("{}:{}", h.id, h.hash));
             let mut out = ctx.output();
@@ -80,7 +81,7 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
             limit,
         }) => {
             let from = since(&window)?.unwrap_or(now - 86_400);
-            let (mut tenant, op) = ctx.session("events top")?;
+            let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
             let rows = tenant.top_keys(&op, from, limit)?;
             let mut out = ctx.output();
             let mut listing = out.listing::<TopRow>()?;

@@ -5,6 +5,7 @@ use anyhow::{Context, Result};
 use keyctl::cli::{BulkArgs, Format, KeysCommand, ListArgs, RevokeArgs, SortArg, StatusArg};
 use keyctl::error::usage;
 use keyctl::idlist::{self, Requested};
+use keyctl::policy::Action;
 use keyctl::{BulkOutcome, BulkResult, Expiry, Key, KeyQuery, SortField, Status, duration};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
@@ -19,7 +20,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
         KeysCommand::List(args) => list(ctx, None, args),
         KeysCommand::Search { term, filters } => list(ctx, Some(term), filters),
         KeysCommand::Show { id } => {
-            let (mut tenant, op) = ctx.session("keys show")?;
+            let (mut tenant, op) = ctx.session(Action::ReadKeys)?;
             let key = tenant.show_key(&op, &id)?;
             let mut out = ctx.output();
             out.record(&key)?;
@@ -27,7 +28,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
             Ok(0)
         }
         KeysCommand::Rename { id, name } => {
-            let (mut tenant, op) = ctx.session("keys rename")?;
+            let (mut tenant, op) = ctx.session(Action::RenameKey)?;
             let key = tenant.rename_key(&op, &id, &name)?;
             note!("renamed key {}", key.id);
             let mut out = ctx.output();
@@ -63,7 +64,7 @@ fn generate(
     expires_at: Option<String>,
 ) -> Result<u8> {
     let expiry = expiry(expires_in, expires_at)?;
-    let (mut tenant, op) = ctx.session("keys generate")?;
+    let (mut tenant, op) = ctx.session(Action::GenerateKey)?;
     let name = match name {
         Some(n) => n,
         None if interactive() => super::prompting(|| {
@@ -119,7 +120,7 @@ fn list(ctx: &Ctx, term: Option<String>, args: ListArgs) -> Result<u8> {
         reverse: args.reverse,
         limit: args.limit,
     };
-    let (mut tenant, op) = ctx.session("keys list")?;
+    let (mut tenant, op) = ctx.session(Action::ReadKeys)?;
     let mut out = ctx.output();
     let mut listing = out.listing::<Key>()?;
     tenant.list_keys(&op, query, |k| listing.push(&k))?;
@@ -180,7 +181,7 @@ pub fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<u8> {
         ));
     }
     let ids = requested_ids(&args.ids)?;
-    let (mut tenant, op) = ctx.session("revoke")?;
+    let (mut tenant, op) = ctx.session(Action::RevokeKey)?;
     tenant.may_revoke(&op)?;
     if !args.dry_run {
         let n = ids.len();
@@ -195,7 +196,7 @@ pub fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<u8> {
 
 fn delete(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
     let ids = requested_ids(&args.ids)?;
-    let (mut tenant, op) = ctx.session("keys delete")?;
+    let (mut tenant, op) = ctx.session(Action::DeleteKey)?;
     tenant.may_delete(&op)?;
     if !args.dry_run {
         let n = ids.len();

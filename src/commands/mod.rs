@@ -16,6 +16,7 @@ use keyctl::Tenant;
 use keyctl::cli::{Cli, Command, Global};
 use keyctl::error::usage;
 use keyctl::model::Operator;
+use keyctl::policy::Action;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -40,10 +41,11 @@ impl Ctx {
         self.global.operator.clone().unwrap_or_else(login_name)
     }
 
-    /// Opens the tenant and resolves the operator (refusing an unknown one).
-    pub fn session(&self, command: &str) -> Result<(Tenant, Operator)> {
+    /// Opens the tenant and resolves the operator about to try `action` (refusing an
+    /// unknown one, recorded as a denial of that action).
+    pub fn session(&self, action: Action) -> Result<(Tenant, Operator)> {
         let mut tenant = Tenant::open(&self.db_path()?)?;
-        let op = tenant.operator(&self.operator_name(), command)?;
+        let op = tenant.operator(&self.operator_name(), action)?;
         Ok((tenant, op))
     }
 

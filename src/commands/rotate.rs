@@ -5,6 +5,7 @@ use super::keys::print_generated;
 use anyhow::Result;
 use keyctl::duration::{parse_grace, rfc3339};
 use keyctl::error::usage;
+use keyctl::policy::Action;
 use keyctl::{Expiry, now};
 
 pub fn run(ctx: &Ctx, id: &str, grace: Option<String>, expiry: Expiry) -> Result<u8> {
@@ -13,7 +14,7 @@ pub fn run(ctx: &Ctx, id: &str, grace: Option<String>, expiry: Expiry) -> Result
         .transpose()?
         .unwrap_or(0);
     keyctl::check_key_id(id)?;
-    let (mut tenant, op) = ctx.session("keys rotate")?;
+    let (mut tenant, op) = ctx.session(Action::RotateKey)?;
     let rotated = tenant.rotate_key(&op, id, grace, expiry)?;
     let old = &rotated.old;
     let when = if old.expires <= now() {

@@ -4,6 +4,8 @@ use super::{Ctx, confirm};
 use anyhow::Result;
 use keyctl::cli::{SetCommand, SettingsCommand};
 use keyctl::error::usage;
+use keyctl::model::Operator;
+use keyctl::policy::Action;
 use keyctl::{Change, SettingChange, duration};
 
 pub fn run(ctx: &Ctx, cmd: Option<SettingsCommand>) -> Result<u8> {
@@ -11,17 +13,16 @@ pub fn run(ctx: &Ctx, cmd: Option<SettingsCommand>) -> Result<u8> {
         None | Some(SettingsCommand::Show) => None,
         Some(SettingsCommand::Enable) => Some(SettingChange::Enabled(true)),
         Some(SettingsCommand::Disable { yes }) => {
-            let (mut tenant, op) = ctx.session("settings")?;
+            let (mut tenant, op) = ctx.session(Action::ChangeSettings)?;
             // Ask only when the change is allowed and would happen.
-            let allowed =
-                keyctl::policy::allow(&op, keyctl::policy::Action::ChangeSettings).is_ok();
-            if allowed && tenant.settings(&op)?.enabled {
+            let change = SettingChange::Enabled(false);
+            if tenant.check_setting(&op, change)? == Change::Done {
                 confirm(
                     "Disable API keys? Every key stops verifying until enabled again.",
                     yes,
                 )?;
             }
-            return apply(&mut tenant, &op, SettingChange::Enabled(false));
+            return apply(&mut tenant, &op, change);
         }
         Some(SettingsCommand::Set(SetCommand::MaxExpiry { duration })) => Some(
             SettingChange::MaxExpiry(duration::parse(&duration).map_err(usage)?),
@@ -36,7 +37,12 @@ pub fn run(ctx: &Ctx, cmd: Option<SettingsCommand>) -> Result<u8> {
             Some(SettingChange::MaxKeysPerUser(n).check()?)
         }
     };
-    let (mut tenant, op) = ctx.session("settings")?;
+    let action = if change.is_some() {
+        Action::ChangeSettings
+    } else {
+        Action::ShowSettings
+    };
+    let (mut tenant, op) = ctx.session(action)?;
     match change {
         Some(change) => apply(&mut tenant, &op, change),
         None => {
@@ -49,7 +55,7 @@ pub fn run(ctx: &Ctx, cmd: Option<SettingsCommand>) -> Result<u8> {
     }
 }
 
-fn apply(tenant: &mut keyctl::Tenant, op: &keyctl::User, change: SettingChange) -> Result<u8> {
+fn apply(tenant: &mut keyctl::Tenant, op: &Operator, change: SettingChange) -> Result<u8> {
     let result = tenant.change_setting(op, change)?;
     let what = match change {
         SettingChange::Enabled(true) => "API keys enabled".to_owned(),

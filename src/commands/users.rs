@@ -3,6 +3,7 @@
 use super::{Ctx, confirm};
 use anyhow::Result;
 use keyctl::cli::{RoleArg, Switch, UsersCommand};
+use keyctl::policy::Action;
 use keyctl::{Change, Role, User};
 
 fn role(r: RoleArg) -> Role {
@@ -25,7 +26,11 @@ fn note(change: Change, done: String, unchanged: String) {
 }
 
 pub fn run(ctx: &Ctx, cmd: UsersCommand) -> Result<u8> {
-    let (mut tenant, op) = ctx.session("users")?;
+    let action = match cmd {
+        UsersCommand::List => Action::ListUsers,
+        _ => Action::ManageUsers,
+    };
+    let (mut tenant, op) = ctx.session(action)?;
     match cmd {
         UsersCommand::List => {
             let users = tenant.list_users(&op)?;

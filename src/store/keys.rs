@@ -67,10 +67,12 @@ pub struct Query {
     pub limit: Option<u64>,
 }
 
-/// The columns of a [`Key`]; the status is derived in SQL from `?1`, the time "now".
+/// The columns of a [`Key`], then its owner's identity; the status is derived in SQL
+/// from `?1`, the time "now".
 fn columns() -> String {
     format!(
-        "id, name, owner, {STATUS_RANK}, created, updated, expires, last_used, uses, replaced_by"
+        "id, name, owner, {STATUS_RANK}, created, updated, expires, last_used, uses, \
+         replaced_by, owner_uid"
     )
 }
 
@@ -108,10 +110,12 @@ fn like_literal(term: &str) -> String {
     out
 }
 
-/// Streams the keys matching `q` to `each`, evaluated at time `now`.
+/// Streams the keys matching `q` (and owned by the identity `owner_uid`, when given) to
+/// `each`, evaluated at time `now`.
 pub fn list(
     conn: &Connection,
     q: &Query,
+    owner_uid: Option<i64>,
     now: i64,
     mut each: impl FnMut(Key) -> Result<()>,
 ) -> Result<()> {
@@ -119,6 +123,10 @@ pub fn list(
     let mut args: Vec<Value> = vec![Value::Integer(now)];
     let mut sql = format!("SELECT {} FROM keys WHERE 1", columns());
     let mut fold_filter: Option<String> = None;
+    if let Some(uid) = owner_uid {
+        args.push(Value::Integer(uid));
+        sql.push_str(&format!(" AND owner_uid = ?{}", args.len()));
+    }
     if let Some(owner) = &q.owner {
         args.push(Value::Text(owner.clone()));
         sql.push_str(&format!(" AND owner = ?{}", args.len()));
@@ -200,9 +208,15 @@ pub fn list(
 
 /// One key by ID.
 pub fn get(conn: &Connection, id: &str, now: i64) -> Result<Option<Key>> {
+    Ok(get_owned(conn, id, now)?.map(|(key, _)| key))
+}
+
+/// One key by ID, with its owner's identity (none for a key whose owner was removed
+/// before identities were recorded).
+pub fn get_owned(conn: &Connection, id: &str, now: i64) -> Result<Option<(Key, Option<i64>)>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {} FROM keys WHERE id = ?2", columns()))?
-        .query_row(params![now, id], from_row)
+        .query_row(params![now, id], |r| Ok((from_row(r)?, r.get(10)?)))
         .optional()?)
 }
 
@@ -226,7 +240,7 @@ pub fn credential(conn: &Connection, id: &str) -> Result<Option<Credential>> {
     Ok(conn
         .prepare_cached(
             "SELECT k.hash, k.owner, k.expires, k.revoked, \
-                    EXISTS (SELECT 1 FROM users u WHERE u.name = k.owner) \
+                    EXISTS (SELECT 1 FROM users u WHERE u.uid = k.owner_uid) \
              FROM keys k WHERE k.id = ?1",
         )?
         .query_row([id], |r| {
@@ -249,26 +263,36 @@ pub fn insert(
     hash: &[u8; 32],
     name: &str,
     owner: &str,
+    owner_uid: i64,
     created: i64,
     expires: i64,
 ) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+        "INSERT INTO keys (id, hash, name, owner, owner_uid, created, updated, expires) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
     )?
-    .execute(params![id, &hash[..], name, owner, created, expires])?;
+    .execute(params![
+        id,
+        &hash[..],
+        name,
+        owner,
+        owner_uid,
+        created,
+        expires
+    ])?;
     Ok(())
 }
 
-/// How many active keys `owner` has at time `now` that count toward the key limit: a
-/// key already replaced by rotation (still active for its grace period) does not.
-pub fn count_active(conn: &Connection, owner: &str, now: i64) -> Result<u32> {
+/// How many active keys the identity `owner_uid` has at time `now` that count toward
+/// the key limit: a key already replaced by rotation (still active for its grace
+/// period) does not.
+pub fn count_active(conn: &Connection, owner_uid: i64, now: i64) -> Result<u32> {
     Ok(conn
         .prepare_cached(
-            "SELECT count(*) FROM keys WHERE owner = ?1 AND revoked IS NULL AND expires > ?2 \
+            "SELECT count(*) FROM keys WHERE owner_uid = ?1 AND revoked IS NULL AND expires > ?2 \
              AND replaced_by IS NULL",
         )?
-        .query_row(params![owner, now], |r| r.get(0))?)
+        .query_row(params![owner_uid, now], |r| r.get(0))?)
 }
 
 /// Records one successful verification.
@@ -311,12 +335,13 @@ pub fn revoke(conn: &Connection, id: &str, now: i64) -> Result<bool> {
         == 1)
 }
 
-/// The active keys of `owner` at `now`, by ID.
-pub fn active_ids_of(conn: &Connection, owner: &str, now: i64) -> Result<Vec<String>> {
+/// The active keys of the identity `owner_uid` at `now`, by ID.
+pub fn active_ids_of(conn: &Connection, owner_uid: i64, now: i64) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id FROM keys WHERE owner = ?1 AND revoked IS NULL AND expires > ?2 ORDER BY id",
+        "SELECT id FROM keys WHERE owner_uid = ?1 AND revoked IS NULL AND expires > ?2 \
+         ORDER BY id",
     )?;
-    let ids = stmt.query_map(params![owner, now], |r| r.get(0))?;
+    let ids = stmt.query_map(params![owner_uid, now], |r| r.get(0))?;
     Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
 

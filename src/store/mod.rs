@@ -89,38 +89,30 @@ fn check_version(path: &Path, version: u32) -> Result<()> {
 
 /// Opens an existing tenant database, refusing a missing, foreign or newer file
 /// untouched, and bringing an older schema up to date.
+///
+/// A file this process may not write is read without creating anything beside it: the
+/// `-wal` and `-shm` files SQLite would otherwise create take the file's owner and
+/// mode, so a read as another user (or of a file made read-only for a while) would
+/// leave sidecars that the owner cannot write, and every later write would fail.
 pub fn open(path: &Path) -> Result<Connection> {
     check_header(path)?;
+    if !may_write(path) {
+        return open_read_only(path);
+    }
     let mut conn = Connection::open_with_flags(path, flags())
         .with_context(|| format!("opening {}", path.display()))?;
     configure(&conn)?;
-    let version: u32 = match read_version(&conn) {
+    let version = match read_version(&conn) {
         Err(e) if cannot_set_up_wal(&e) => {
-            // A read-only file in a directory we cannot write: SQLite cannot create the
+            // A writable file in a directory we cannot write: SQLite cannot create the
             // WAL index it needs even to read. With no pending WAL, every committed
             // change is in the file itself, so read it as immutable.
             conn = open_immutable(path)?;
             configure(&conn)?;
-            read_version(&conn)
+            version_of(&conn, path)
         }
-        Err(rusqlite::Error::SqliteFailure(f, _))
-            if matches!(
-                f.code,
-                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
-            ) =>
-        {
-            return Err(fail(
-                Code::Runtime,
-                format!(
-                    "{} is damaged (truncated or corrupt) and cannot be read; left untouched: \
-                     restore it from a backup",
-                    path.display()
-                ),
-            ));
-        }
-        other => other,
-    }
-    .with_context(|| format!("reading {}", path.display()))?;
+        other => checked_version(other, path),
+    }?;
     check_version(path, version)?;
     if version < schema::LATEST {
         migrate(&mut conn)
@@ -129,8 +121,87 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Whether this process may write the file (permissions, ACLs, immutable attribute,
+/// read-only mount); opening it for writing changes nothing.
+fn may_write(path: &Path) -> bool {
+    match fs::OpenOptions::new().write(true).open(path) {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        ),
+    }
+}
+
+/// The path of the database's sidecar with `suffix` (`-wal`, `-shm`).
+fn sidecar(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    p.into()
+}
+
+/// Opens a file this process may not write, creating nothing: with the `-wal` and
+/// `-shm` of a connection that is open (or was not closed) elsewhere, through them,
+/// read-only; else as immutable. An older schema cannot be upgraded without writing,
+/// so it is refused with what to do.
+fn open_read_only(path: &Path) -> Result<Connection> {
+    let conn = if sidecar(path, "-wal").exists() && sidecar(path, "-shm").exists() {
+        Connection::open_with_flags(
+            uri(path, "mode=ro&readonly_shm=1"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("opening {}", path.display()))?
+    } else {
+        open_immutable(path)?
+    };
+    configure(&conn)?;
+    let version = version_of(&conn, path)?;
+    check_version(path, version)?;
+    if version < schema::LATEST {
+        return Err(fail(
+            Code::Runtime,
+            format!(
+                "{} has schema version {version} and needs an upgrade to {}, which needs \
+                 write access: run any keyctl command on it once as a user who may write it; \
+                 the file was left untouched",
+                path.display(),
+                schema::LATEST
+            ),
+        ));
+    }
+    Ok(conn)
+}
+
 fn read_version(conn: &Connection) -> rusqlite::Result<u32> {
     conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+/// The schema version, a damaged file refused as such.
+fn version_of(conn: &Connection, path: &Path) -> Result<u32> {
+    checked_version(read_version(conn), path)
+}
+
+fn checked_version(read: rusqlite::Result<u32>, path: &Path) -> Result<u32> {
+    match read {
+        Err(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+            ) =>
+        {
+            Err(fail(
+                Code::Runtime,
+                format!(
+                    "{} is damaged (truncated or corrupt) and cannot be read; left untouched: \
+                     restore it from a backup",
+                    path.display()
+                ),
+            ))
+        }
+        other => other.with_context(|| format!("reading {}", path.display())),
+    }
 }
 
 /// Whether opening failed only because the WAL index (`-shm`) cannot be created.
@@ -138,13 +209,26 @@ fn cannot_set_up_wal(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly)
 }
 
-/// Opens a read-only tenant whose `-shm` cannot be created, as immutable; refused when
-/// its `-wal` holds changes not yet in the file (they would be missed).
-fn open_immutable(path: &Path) -> Result<Connection> {
+/// A `file:` URI for `path` with `query`.
+fn uri(path: &Path, query: &str) -> String {
     use std::os::unix::ffi::OsStrExt;
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/._-~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push('?');
+    uri.push_str(query);
+    uri
+}
+
+/// Opens a tenant read-only as immutable (no locks, no `-shm`); refused when its `-wal`
+/// holds changes not yet in the file (they would be missed).
+fn open_immutable(path: &Path) -> Result<Connection> {
+    if fs::metadata(sidecar(path, "-wal")).is_ok_and(|m| m.len() > 0) {
         return Err(fail(
             Code::Runtime,
             format!(
@@ -154,17 +238,8 @@ fn open_immutable(path: &Path) -> Result<Connection> {
             ),
         ));
     }
-    let mut uri = String::from("file:");
-    for &b in path.as_os_str().as_bytes() {
-        if b.is_ascii_alphanumeric() || b"/._-~".contains(&b) {
-            uri.push(b as char);
-        } else {
-            uri.push_str(&format!("%{b:02X}"));
-        }
-    }
-    uri.push_str("?immutable=1");
     Ok(Connection::open_with_flags(
-        &uri,
+        uri(path, "immutable=1"),
         OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,

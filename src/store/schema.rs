@@ -88,6 +88,61 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN
 END;
 "#;
 
+/// Migration 2: a user identity that is never reused, and no way to replace a row.
+///
+/// - `users.uid` (AUTOINCREMENT: never reused, even after the newest user is removed)
+///   identifies a user; a name registered again is a new user. `keys.owner_uid` is the
+///   owning identity; `keys.owner` stays, for display. Existing keys are given the uid
+///   of their owner's current registration when they were made during it (a key older
+///   than the registration belongs to an earlier user of that name, now removed).
+///   A key inserted without an `owner_uid` (by hand) gets its owner's current uid.
+/// - `INSERT OR REPLACE` (and any other REPLACE conflict path) deletes the row it
+///   replaces without firing DELETE triggers, so it could bring back a revoked key or
+///   rewrite an event: inserting over an existing row, and changing a key's `id` or
+///   `seq` (the other way a REPLACE conflict arises), are refused.
+const V2: &str = r#"
+CREATE TABLE users_v2 (
+    uid          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name         TEXT NOT NULL UNIQUE,
+    tenant_admin INTEGER NOT NULL DEFAULT 0 CHECK (tenant_admin IN (0, 1)),
+    developer    INTEGER NOT NULL DEFAULT 0 CHECK (developer IN (0, 1)),
+    licence      INTEGER NOT NULL DEFAULT 0 CHECK (licence IN (0, 1)),
+    created      INTEGER NOT NULL
+);
+INSERT INTO users_v2 (name, tenant_admin, developer, licence, created)
+    SELECT name, tenant_admin, developer, licence, created FROM users ORDER BY created, name;
+DROP TABLE users;
+ALTER TABLE users_v2 RENAME TO users;
+
+ALTER TABLE keys ADD COLUMN owner_uid INTEGER;
+UPDATE keys SET owner_uid = (
+    SELECT u.uid FROM users u WHERE u.name = keys.owner AND u.created <= keys.created
+);
+CREATE INDEX keys_owner_uid ON keys (owner_uid, revoked, expires);
+
+CREATE TRIGGER keys_owner_uid_default AFTER INSERT ON keys WHEN NEW.owner_uid IS NULL
+BEGIN
+    UPDATE keys SET owner_uid = (SELECT uid FROM users WHERE name = NEW.owner)
+    WHERE seq = NEW.seq;
+END;
+
+CREATE TRIGGER keys_no_replace BEFORE INSERT ON keys
+WHEN EXISTS (SELECT 1 FROM keys WHERE id = NEW.id OR seq = NEW.seq)
+BEGIN
+    SELECT RAISE(ABORT, 'a key cannot be replaced');
+END;
+CREATE TRIGGER keys_identity_is_fixed BEFORE UPDATE OF id, seq ON keys
+WHEN NEW.id IS NOT OLD.id OR NEW.seq IS NOT OLD.seq
+BEGIN
+    SELECT RAISE(ABORT, 'a key keeps its ID');
+END;
+CREATE TRIGGER events_no_replace BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;
+"#;
+
 /// Migration 3: the auditor role and key rotation. Only adds: a user's `auditor` flag,
 /// and a key's `replaced_by`, the ID of the key that replaced it by rotation (NULL until
 /// then). A key with a successor no longer counts toward `max-keys-per-user`. A key has
@@ -105,7 +160,7 @@ END;
 "#;
 
 /// Every migration, in order; `MIGRATIONS[i]` takes the schema from version i to i+1.
-pub const MIGRATIONS: &[&str] = &[V1, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this binary writes and understands.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;

@@ -1,6 +1,6 @@
 //! SQL for the `users` table.
 
-use crate::model::{Role, User};
+use crate::model::{Operator, Role, User};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const COLUMNS: &str = "name, tenant_admin, developer, licence, created, auditor";
@@ -20,6 +20,20 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
 pub fn get(conn: &Connection, name: &str) -> rusqlite::Result<Option<User>> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE name = ?1"))?
         .query_row([name], from_row)
+        .optional()
+}
+
+/// The user called `name`, with their identity, as an operator.
+pub fn operator(conn: &Connection, name: &str) -> rusqlite::Result<Option<Operator>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS}, uid FROM users WHERE name = ?1"))?
+        .query_row([name], |r| Ok(Operator::new(r.get(6)?, from_row(r)?)))
+        .optional()
+}
+
+/// The user with identity `uid`, as an operator, if still registered.
+pub fn operator_by_uid(conn: &Connection, uid: i64) -> rusqlite::Result<Option<Operator>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS}, uid FROM users WHERE uid = ?1"))?
+        .query_row([uid], |r| Ok(Operator::new(r.get(6)?, from_row(r)?)))
         .optional()
 }
 

@@ -222,7 +222,8 @@ pub fn set_key(env: &Env, id: &str, col: &str, value: Option<i64>) {
     assert_eq!(n, 1, "no key {id}");
 }
 
-/// Inserts `n` active keys of `owner` straight into the file (fast, for volume tests).
+/// Inserts `n` active keys of `owner` straight into the file (fast, for volume tests),
+/// with their `api-key.generated` events.
 pub fn seed_keys(env: &Env, owner: &str, n: i64) {
     env.sql()
         .execute(
@@ -233,6 +234,66 @@ pub fn seed_keys(env: &Env, owner: &str, n: i64) {
             rusqlite::params![n, owner, now()],
         )
         .unwrap();
+    log_seeded_keys(&env.sql());
+}
+
+/// Appends, hash-chained as keyctl writes them, the `api-key.generated` event of every
+/// key that lacks one (keys inserted straight into the file), so that the tenant agrees
+/// with its log and `events verify` passes.
+pub fn log_seeded_keys(conn: &rusqlite::Connection) {
+    use keyctl::store::events::{GENESIS, chain_hash, hex, unhex};
+    let (mut last, mut prev) = conn
+        .query_row(
+            "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+        )
+        .map(|(id, hash)| (id, unhex(&hash).unwrap()))
+        .unwrap_or((0, GENESIS));
+    let keys: Vec<(String, String, String, i64, i64)> = conn
+        .prepare(
+            "SELECT id, name, owner, created, expires FROM keys k WHERE NOT EXISTS \
+             (SELECT 1 FROM events e WHERE e.key_id = k.id AND e.type = 'api-key.generated') \
+             ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let mut insert = conn
+        .prepare(
+            "INSERT INTO events (id, time, type, actor, key_id, details, hash) \
+             VALUES (?1, ?2, 'api-key.generated', ?3, ?4, ?5, ?6)",
+        )
+        .unwrap();
+    for (id, name, owner, created, expires) in keys {
+        let details =
+            serde_json::json!({"name": name, "expires": keyctl::duration::rfc3339(expires)})
+                .to_string();
+        last += 1;
+        prev = chain_hash(
+            &prev,
+            last,
+            created,
+            "api-key.generated",
+            &owner,
+            Some(&id),
+            &details,
+        );
+        insert
+            .execute(rusqlite::params![
+                last,
+                created,
+                owner,
+                id,
+                details,
+                hex(&prev)
+            ])
+            .unwrap();
+    }
 }
 
 /// (actor, key_id, details) of every event of `kind`, oldest first.
