@@ -21,8 +21,8 @@
 //! rebuilt, so the final schema is exactly the one `keyctl init` writes.
 
 use anyhow::{Context, Result, bail};
+use keyctl::chain::{GENESIS, chain_hash, hex};
 use keyctl::duration::{Duration, rfc3339};
-use keyctl::store::events::{GENESIS, chain_hash, hex};
 use keyctl::token;
 use rand::rngs::SmallRng;
 use rand::{Rng as _, RngExt, SeedableRng};
@@ -333,7 +333,7 @@ fn main() -> Result<()> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         chain.id = id;
-        chain.prev = keyctl::store::events::unhex(&hash).context("head hash")?;
+        chain.prev = keyctl::chain::unhex(&hash).context("head hash")?;
 
         let mut budget = args.events.saturating_sub(chain.id as u64);
         let mut setup = |chain: &mut Chain, time, kind, actor, details: String| -> Result<()> {

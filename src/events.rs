@@ -1,9 +1,10 @@
 //! Reading and checking the audit log (tenant admins only).
 
+use crate::chain;
 use crate::error::{Code, fail, not_found, usage};
 use crate::model::{Event, Operator};
 use crate::policy::Action;
-use crate::store::{self, events::Filter, events::TopRow};
+use crate::store::{Filter, KeyAgainstLog, TopRow};
 use crate::tenant::Tenant;
 use anyhow::Result;
 
@@ -30,7 +31,7 @@ impl std::str::FromStr for Anchor {
         let (id, hash) = s.trim().split_once(':').ok_or_else(bad)?;
         let id: i64 = id.parse().map_err(|_| bad())?;
         let hash = hash.to_ascii_lowercase();
-        if id < 1 || store::events::unhex(&hash).is_none() {
+        if id < 1 || chain::unhex(&hash).is_none() {
             return Err(bad());
         }
         Ok(Anchor { id, hash })
@@ -54,7 +55,7 @@ impl Tenant {
         &mut self,
         op: &Operator,
         filter: &Filter,
-        each: impl FnMut(Event) -> Result<()>,
+        mut each: impl FnMut(Event) -> Result<()>,
     ) -> Result<()> {
         if let Some(kind) = &filter.kind
             && !crate::model::event_type::ALL.contains(&kind.as_str())
@@ -66,20 +67,20 @@ impl Tenant {
             )));
         }
         self.authorize(op, Action::ReadEvents)?;
-        self.read(|tx| store::events::list(tx, filter, each))
+        self.read(|tx| tx.list_events(filter, &mut each))
     }
 
     /// One event by ID.
     pub fn event(&mut self, op: &Operator, id: i64) -> Result<Event> {
         self.authorize(op, Action::ReadEvents)?;
-        self.read(|tx| store::events::get(tx, id))?
+        self.read(|tx| tx.event(id))?
             .ok_or_else(|| not_found(format!("no event with ID {id}")))
     }
 
     /// The newest event, to keep elsewhere as an anchor.
     pub fn events_head(&mut self, op: &Operator) -> Result<Anchor> {
         self.authorize(op, Action::ReadEvents)?;
-        self.read(|tx| store::events::head(tx))?
+        self.read(|tx| tx.head())?
             .map(|(id, hash)| Anchor { id, hash })
             .ok_or_else(|| not_found("the events log is empty"))
     }
@@ -92,17 +93,17 @@ impl Tenant {
     pub fn verify_events(&mut self, op: &Operator, anchor: Option<&Anchor>) -> Result<ChainReport> {
         self.authorize(op, Action::ReadEvents)?;
         self.read(|tx| {
-            let mut prev = store::events::GENESIS;
+            let mut prev = chain::GENESIS;
             let mut expected_id = 1;
             let mut count = 0u64;
             let mut anchor_seen = false;
             let mut head = None;
-            store::events::for_each_in_order(tx, |e| {
+            tx.events_in_order(&mut |e| {
                 if e.id != expected_id {
                     return Err(broken(expected_id.min(e.id), "an event is missing or out of place"));
                 }
-                let hash = store::events::chain_hash(&prev, e.id, e.time, &e.kind, &e.actor, e.key_id.as_deref(), &e.details);
-                if store::events::hex(&hash) != e.hash {
+                let hash = chain::chain_hash(&prev, e.id, e.time, &e.kind, &e.actor, e.key_id.as_deref(), &e.details);
+                if chain::hex(&hash) != e.hash {
                     return Err(broken(e.id, "its content or position does not match its hash"));
                 }
                 if let Some(a) = anchor
@@ -130,7 +131,7 @@ impl Tenant {
                     format!("event chain does not pass through the anchor: event {} is missing; the log was truncated or rewritten", a.id),
                 ));
             }
-            store::events::keys_against_log(tx, |k| match disagreement(&k) {
+            tx.keys_against_log(&mut |k| match disagreement(&k) {
                 None => Ok(()),
                 Some(why) => Err(fail(
                     Code::Runtime,
@@ -144,12 +145,12 @@ impl Tenant {
     /// Keys ranked by successful uses since `since` (tenant admins).
     pub fn top_keys(&mut self, op: &Operator, since: i64, limit: u64) -> Result<Vec<TopRow>> {
         self.authorize(op, Action::ReadEvents)?;
-        self.read(|tx| store::events::top(tx, since, limit))
+        self.read(|tx| tx.top(since, limit))
     }
 }
 
 /// How a key's state contradicts its events, if it does.
-fn disagreement(k: &store::events::KeyAgainstLog) -> Option<String> {
+fn disagreement(k: &KeyAgainstLog) -> Option<String> {
     if k.generated == 0 {
         Some("it has no api-key.generated event".into())
     } else if k.revocations > 0 && !k.revoked {

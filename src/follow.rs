@@ -4,7 +4,7 @@
 use crate::error::echo;
 use crate::model::{Event, Operator};
 use crate::policy::{self, Action};
-use crate::store::{self, events::Filter};
+use crate::store::Filter;
 use crate::tenant::Tenant;
 use anyhow::Result;
 
@@ -21,11 +21,11 @@ impl Tenant {
         self.check_event_type(filter)?;
         self.authorize(op, Action::ReadEvents)?;
         self.read(|tx| {
-            let head = store::events::head(tx)?.map_or(0, |(id, _)| id);
+            let head = tx.head()?.map_or(0, |(id, _)| id);
             if filter.limit.is_some() {
                 // The newest N, printed oldest first: N is what the user asked to hold.
                 let mut newest = Vec::new();
-                store::events::list(tx, filter, |e| {
+                tx.list_events(filter, &mut |e| {
                     newest.push(e);
                     Ok(())
                 })?;
@@ -33,7 +33,7 @@ impl Tenant {
                     each(e)?;
                 }
             } else {
-                store::events::list_between(tx, filter, 0, head, &mut each)?;
+                tx.list_events_between(filter, 0, head, &mut each)?;
             }
             Ok(head)
         })
@@ -47,10 +47,10 @@ impl Tenant {
         op: &Operator,
         filter: &Filter,
         after: i64,
-        each: impl FnMut(Event) -> Result<()>,
+        mut each: impl FnMut(Event) -> Result<()>,
     ) -> Result<i64> {
         let outcome = self.read(|tx| {
-            let allowed = match store::users::operator_by_uid(tx, op.uid())? {
+            let allowed = match tx.operator_by_uid(op.uid())? {
                 None => Err(format!(
                     "unknown operator '{}': not a user of this tenant (removed while following)",
                     echo(op.name())
@@ -60,9 +60,9 @@ impl Tenant {
             if let Err(reason) = allowed {
                 return Ok(Err(reason));
             }
-            let head = store::events::head(tx)?.map_or(0, |(id, _)| id);
+            let head = tx.head()?.map_or(0, |(id, _)| id);
             if head > after {
-                store::events::list_between(tx, filter, after, head, each)?;
+                tx.list_events_between(filter, after, head, &mut each)?;
             }
             Ok(Ok(head.max(after)))
         })?;

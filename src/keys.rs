@@ -1,15 +1,15 @@
 //! The key lifecycle: generate, list, show, rename, revoke, delete.
 
+use crate::chain::Appender;
 use crate::duration::Duration;
 use crate::error::{Code, not_found, refused, usage};
 use crate::idlist::Requested;
 use crate::model::{Key, Operator, Status, event_type};
 use crate::policy::{self, Action, KeyAccess, Scope};
-use crate::store::{self, events::Appender, keys::Query};
+use crate::store::{NewKey, Query, Tx};
 use crate::tenant::{Tenant, check_key_name, now, record_denial};
 use crate::token;
 use anyhow::Result;
-use rusqlite::Transaction;
 use serde_json::json;
 use std::fmt;
 
@@ -154,6 +154,7 @@ impl RevokeReason {
 /// Appends an `api-key.revoked` event, `{name, owner, reason}`: the one place that
 /// writes one, whatever path revoked the key.
 fn record_revoked(
+    tx: &mut dyn Tx,
     log: &mut Appender,
     now: i64,
     actor: &str,
@@ -161,6 +162,7 @@ fn record_revoked(
     reason: RevokeReason,
 ) -> Result<()> {
     log.append(
+        tx,
         now,
         event_type::KEY_REVOKED,
         actor,
@@ -174,7 +176,7 @@ fn record_revoked(
 /// `api-key.revoked` event each, in the order given (with `dry_run`: changes nothing).
 /// Authorisation is the caller's. Used by `revoke` and by user removal.
 pub(crate) fn revoke_in(
-    tx: &Transaction,
+    tx: &mut dyn Tx,
     actor: &str,
     ids: &[Requested],
     dry_run: bool,
@@ -191,14 +193,14 @@ pub(crate) fn revoke_in(
         let Requested::Id(id) = &ids[i] else {
             continue;
         };
-        results[i] = match store::keys::get(tx, id, now)? {
+        results[i] = match tx.key(id, now)? {
             None => BulkResult::NotFound,
-            Some(k) => match k.status {
+            Some((k, _)) => match k.status {
                 Status::Revoked => BulkResult::AlreadyRevoked,
                 Status::Expired => BulkResult::Expired,
                 Status::Active if dry_run => BulkResult::WouldRevoke,
                 Status::Active => {
-                    if store::keys::revoke(tx, id, now)? {
+                    if tx.revoke_key(id, now)? {
                         revoked[i] = Some(k);
                     }
                     BulkResult::Revoked
@@ -208,7 +210,7 @@ pub(crate) fn revoke_in(
     }
     let mut log = Appender::new(tx)?;
     for k in revoked.iter().flatten() {
-        record_revoked(&mut log, now, actor, k, reason)?;
+        record_revoked(tx, &mut log, now, actor, k, reason)?;
     }
     Ok(ids
         .iter()
@@ -229,11 +231,11 @@ impl Tenant {
         self.authorize(op, Action::GenerateKey)?;
         self.write_as(op, Action::GenerateKey, |tx, op, _| {
             let now = now();
-            let settings = store::settings::get(tx)?;
+            let settings = tx.settings()?;
             let max = settings.max_expiry;
-            let refusal = |tx: &Transaction, reason: String| -> Result<Result<Generated>> {
+            let refusal = |tx: &mut dyn Tx, reason: String| -> Result<Result<Generated>> {
                 let mut log = Appender::new(tx)?;
-                record_denial(&mut log, op.name(), Action::GenerateKey, &reason, None)?;
+                record_denial(tx, &mut log, op.name(), Action::GenerateKey, &reason, None)?;
                 Ok(Err(refused(reason)))
             };
             if !settings.enabled {
@@ -266,7 +268,7 @@ impl Tenant {
                 }
                 Expiry::At(t) => t,
             };
-            let active = store::keys::count_active(tx, op.uid(), now)?;
+            let active = tx.count_active(op.uid(), now)?;
             if active >= settings.max_keys_per_user {
                 return refusal(
                     tx,
@@ -279,8 +281,17 @@ impl Tenant {
                 );
             }
             let new = token::generate()?;
-            store::keys::insert(tx, &new.id, &new.hash, name, op.name(), op.uid(), now, expires)?;
+            tx.insert_key(&NewKey {
+                id: &new.id,
+                hash: &new.hash,
+                name,
+                owner: op.name(),
+                owner_uid: op.uid(),
+                created: now,
+                expires,
+            })?;
             Appender::new(tx)?.append(
+                tx,
                 now,
                 event_type::KEY_GENERATED,
                 op.name(),
@@ -311,7 +322,7 @@ impl Tenant {
         &mut self,
         op: &Operator,
         query: Query,
-        each: impl FnMut(Key) -> Result<()>,
+        mut each: impl FnMut(Key) -> Result<()>,
     ) -> Result<()> {
         let mut owner_uid = None;
         if self.authorize(op, Action::ReadKeys)? == Scope::Own {
@@ -321,14 +332,14 @@ impl Tenant {
             }
             owner_uid = Some(op.uid());
         }
-        self.read(|tx| store::keys::list(tx, &query, owner_uid, now(), each))
+        self.read(|tx| tx.list_keys(&query, owner_uid, now(), &mut each))
     }
 
     /// One key by ID.
     pub fn show_key(&mut self, op: &Operator, id: &str) -> Result<Key> {
         check_key_id(id)?;
         let scope = self.authorize(op, Action::ReadKeys)?;
-        let key = self.read(|tx| store::keys::get_owned(tx, id, now()))?;
+        let key = self.read(|tx| tx.key(id, now()))?;
         match key {
             Some((k, owner))
                 if policy::key_access(op, Action::ReadKeys, scope, owner) == KeyAccess::Allowed =>
@@ -346,7 +357,7 @@ impl Tenant {
         self.authorize(op, Action::RenameKey)?;
         self.write_as(op, Action::RenameKey, |tx, op, scope| {
             let now = now();
-            let Some((key, owner)) = store::keys::get_owned(tx, id, now)? else {
+            let Some((key, owner)) = tx.key(id, now)? else {
                 return Ok(Err(key_not_found(id)));
             };
             let mut log = Appender::new(tx)?;
@@ -354,12 +365,20 @@ impl Tenant {
                 KeyAccess::Allowed => {}
                 KeyAccess::Hidden => return Ok(Err(key_not_found(id))),
                 KeyAccess::NotYours(reason) => {
-                    record_denial(&mut log, op.name(), Action::RenameKey, &reason, Some(id))?;
+                    record_denial(
+                        tx,
+                        &mut log,
+                        op.name(),
+                        Action::RenameKey,
+                        &reason,
+                        Some(id),
+                    )?;
                     return Ok(Err(crate::error::denied(reason)));
                 }
             }
-            store::keys::rename(tx, id, name, now)?;
+            tx.rename_key(id, name, now)?;
             log.append(
+                tx,
                 now,
                 event_type::KEY_RENAMED,
                 op.name(),
@@ -393,11 +412,14 @@ impl Tenant {
         dry_run: bool,
     ) -> Result<Vec<BulkOutcome>> {
         self.authorize(op, Action::RevokeKey)?;
-        self.prepare_bulk(ids.len())?;
         if dry_run {
-            self.read(|tx| revoke_in(tx, op.name(), ids, true, RevokeReason::Requested))
+            self.read(|tx| {
+                tx.prepare_bulk(ids.len())?;
+                revoke_in(tx, op.name(), ids, true, RevokeReason::Requested)
+            })
         } else {
             self.write_as(op, Action::RevokeKey, |tx, op, _| {
+                tx.prepare_bulk(ids.len())?;
                 revoke_in(tx, op.name(), ids, false, RevokeReason::Requested).map(Ok)
             })
         }
@@ -413,15 +435,15 @@ impl Tenant {
         dry_run: bool,
     ) -> Result<Vec<BulkOutcome>> {
         let scope = self.authorize(op, Action::DeleteKey)?;
-        self.prepare_bulk(ids.len())?;
-        let run = |tx: &Transaction, op: &Operator, scope: Scope| -> Result<Vec<BulkOutcome>> {
+        let run = |tx: &mut dyn Tx, op: &Operator, scope: Scope| -> Result<Vec<BulkOutcome>> {
+            tx.prepare_bulk(ids.len())?;
             let now = now();
             let mut log = Appender::new(tx)?;
             let mut out = Vec::with_capacity(ids.len());
             for requested in ids {
                 let result = match requested {
                     Requested::Invalid(_) => BulkResult::InvalidId,
-                    Requested::Id(id) => match store::keys::get_owned(tx, id, now)? {
+                    Requested::Id(id) => match tx.key(id, now)? {
                         None => BulkResult::NotFound,
                         Some((k, owner)) => {
                             match policy::key_access(op, Action::DeleteKey, scope, owner) {
@@ -429,6 +451,7 @@ impl Tenant {
                                 KeyAccess::NotYours(reason) => {
                                     if !dry_run {
                                         record_denial(
+                                            tx,
                                             &mut log,
                                             op.name(),
                                             Action::DeleteKey,
@@ -440,8 +463,9 @@ impl Tenant {
                                 }
                                 KeyAccess::Allowed if dry_run => BulkResult::WouldDelete,
                                 KeyAccess::Allowed => {
-                                    store::keys::delete(tx, id)?;
+                                    tx.delete_key(id)?;
                                     log.append(
+                                        tx,
                                         now,
                                         event_type::KEY_DELETED,
                                         op.name(),

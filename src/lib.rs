@@ -22,13 +22,14 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod chain;
+#[doc(hidden)]
 pub mod cli;
 pub mod duration;
 pub mod error;
 pub mod idlist;
 pub mod model;
 pub mod policy;
-pub mod store;
 pub mod text;
 pub mod token;
 
@@ -37,6 +38,7 @@ mod follow;
 mod keys;
 mod rotate;
 mod settings;
+mod store;
 mod tenant;
 mod users;
 mod verify;
@@ -46,7 +48,6 @@ pub use keys::{BulkOutcome, BulkResult, Expiry, Generated, check_key_id};
 pub use model::{Event, Key, Role, Settings, Status, User};
 pub use rotate::Rotated;
 pub use settings::SettingChange;
-pub use store::events::{Filter as EventFilter, TopRow};
-pub use store::keys::{Query as KeyQuery, SortField};
+pub use store::{Filter as EventFilter, Query as KeyQuery, SortField, TopRow};
 pub use tenant::{Change, Tenant, check_key_name, check_user_name, now};
 pub use verify::{Rejection, Verified, Verifier};

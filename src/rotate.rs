@@ -1,16 +1,16 @@
 //! Rotation (`keys rotate`, SPEC §4): a new key replaces an old one, which keeps working
 //! for a grace period so that services can switch without an outage.
 
+use crate::chain::Appender;
 use crate::duration::{Duration, rfc3339};
 use crate::error::{denied, not_found, refused, usage};
 use crate::keys::{Expiry, Generated, check_key_id};
 use crate::model::{Key, Operator, Status, event_type};
 use crate::policy::{self, Action, KeyAccess, Scope};
-use crate::store::{self, events::Appender};
+use crate::store::{NewKey, Tx};
 use crate::tenant::{Tenant, now, record_denial};
 use crate::token;
 use anyhow::Result;
-use rusqlite::Transaction;
 use serde_json::json;
 
 /// What a rotation did: the new key (with its secret, shown once) and the old key as it
@@ -79,45 +79,37 @@ impl Tenant {
 /// outer `Err` rolls back; an inner one is a refusal whose `access.denied` event (if
 /// any) is committed.
 fn rotate_in(
-    tx: &Transaction,
+    tx: &mut dyn Tx,
     op: &Operator,
     scope: Scope,
     id: &str,
     grace_secs: i64,
     expiry: Expiry,
 ) -> Result<Result<Rotated>> {
-    let deny = |reason: String, key_id: Option<&str>| -> Result<Result<Rotated>> {
-        record_denial(
-            &mut Appender::new(tx)?,
-            op.name(),
-            Action::RotateKey,
-            &reason,
-            key_id,
-        )?;
+    let deny = |tx: &mut dyn Tx, reason: String, key_id: Option<&str>| -> Result<Result<Rotated>> {
+        let mut log = Appender::new(tx)?;
+        record_denial(tx, &mut log, op.name(), Action::RotateKey, &reason, key_id)?;
         Ok(Err(denied(reason)))
     };
-    let refuse = |reason: String, key_id: Option<&str>| -> Result<Result<Rotated>> {
-        record_denial(
-            &mut Appender::new(tx)?,
-            op.name(),
-            Action::RotateKey,
-            &reason,
-            key_id,
-        )?;
-        Ok(Err(refused(reason)))
-    };
+    let refuse =
+        |tx: &mut dyn Tx, reason: String, key_id: Option<&str>| -> Result<Result<Rotated>> {
+            let mut log = Appender::new(tx)?;
+            record_denial(tx, &mut log, op.name(), Action::RotateKey, &reason, key_id)?;
+            Ok(Err(refused(reason)))
+        };
     let now = now();
-    let Some((old, owner_uid)) = store::keys::get_owned(tx, id, now)? else {
+    let Some((old, owner_uid)) = tx.key(id, now)? else {
         return Ok(Err(not_found(format!("no key with ID {id}"))));
     };
     match policy::key_access(op, Action::RotateKey, scope, owner_uid) {
         KeyAccess::Allowed => {}
         KeyAccess::Hidden => return Ok(Err(not_found(format!("no key with ID {id}")))),
-        KeyAccess::NotYours(reason) => return deny(reason, Some(id)),
+        KeyAccess::NotYours(reason) => return deny(tx, reason, Some(id)),
     }
-    let settings = store::settings::get(tx)?;
+    let settings = tx.settings()?;
     if !settings.enabled {
         return refuse(
+            tx,
             "API keys are disabled for this tenant (a tenant admin can run `keyctl settings enable`)"
                 .into(),
             Some(id),
@@ -141,30 +133,31 @@ fn rotate_in(
         let grace = Duration::from_secs(grace_secs)
             .map_or_else(|| format!("{grace_secs}s"), |d| d.to_string());
         return refuse(
+            tx,
             format!("grace period {grace} is longer than the maximum expiry of {max}"),
             Some(id),
         );
     }
     let expires = match new_key_expiry(expiry, now, max)? {
         Ok(t) => t,
-        Err(reason) => return refuse(reason, Some(id)),
+        Err(reason) => return refuse(tx, reason, Some(id)),
     };
     // The old key's expiry only ever moves earlier.
     let old_expires = old.expires.min(now + grace_secs);
     let fresh = token::generate()?;
-    store::keys::insert(
-        tx,
-        &fresh.id,
-        &fresh.hash,
-        &old.name,
-        &old.owner,
-        op.uid(),
-        now,
+    tx.insert_key(&NewKey {
+        id: &fresh.id,
+        hash: &fresh.hash,
+        name: &old.name,
+        owner: &old.owner,
+        owner_uid: op.uid(),
+        created: now,
         expires,
-    )?;
-    store::keys::set_replaced(tx, id, &fresh.id, old_expires, now)?;
+    })?;
+    tx.set_replaced(id, &fresh.id, old_expires, now)?;
     let mut log = Appender::new(tx)?;
     log.append(
+        tx,
         now,
         event_type::KEY_GENERATED,
         op.name(),
@@ -172,6 +165,7 @@ fn rotate_in(
         &json!({"name": old.name, "expires": rfc3339(expires), "replaces": id}),
     )?;
     log.append(
+        tx,
         now,
         event_type::KEY_ROTATED,
         op.name(),

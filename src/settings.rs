@@ -1,10 +1,10 @@
 //! The tenant's API-key settings.
 
+use crate::chain::Appender;
 use crate::duration::Duration;
 use crate::error::usage;
 use crate::model::{Operator, Settings, event_type};
 use crate::policy::Action;
-use crate::store::{self, events::Appender};
 use crate::tenant::{Change, Tenant, now};
 use anyhow::Result;
 use serde_json::{Value, json};
@@ -53,7 +53,7 @@ impl Tenant {
     /// The tenant's settings (any registered user).
     pub fn settings(&mut self, op: &Operator) -> Result<Settings> {
         self.authorize(op, Action::ShowSettings)?;
-        self.read(|tx| store::settings::get(tx))
+        self.read(|tx| tx.settings())
     }
 
     /// Whether `change` would change anything, checked before a confirmation prompt;
@@ -61,7 +61,7 @@ impl Tenant {
     pub fn check_setting(&mut self, op: &Operator, change: SettingChange) -> Result<Change> {
         let change = change.check()?;
         self.authorize(op, Action::ChangeSettings)?;
-        let mut settings = self.read(|tx| store::settings::get(tx))?;
+        let mut settings = self.read(|tx| tx.settings())?;
         let (_, old, new) = change.apply(&mut settings);
         Ok(if old == new {
             Change::Unchanged
@@ -75,13 +75,14 @@ impl Tenant {
         let change = change.check()?;
         self.authorize(op, Action::ChangeSettings)?;
         self.write_as(op, Action::ChangeSettings, |tx, op, _| {
-            let mut settings = store::settings::get(tx)?;
+            let mut settings = tx.settings()?;
             let (name, old, new) = change.apply(&mut settings);
             if old == new {
                 return Ok(Ok(Change::Unchanged));
             }
-            store::settings::put(tx, &settings)?;
+            tx.put_settings(&settings)?;
             Appender::new(tx)?.append(
+                tx,
                 now(),
                 event_type::SETTINGS_CHANGED,
                 op.name(),

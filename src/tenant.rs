@@ -1,14 +1,14 @@
 //! The tenant: an open database, the operator behind a command, and the transaction
 //! and authorisation helpers every operation goes through.
 
+use crate::chain::Appender;
 use crate::error::{denied, echo, usage};
 use crate::model::{Operator, User, event_type};
 use crate::policy::{self, Action, Scope};
-use crate::store::{self, events::Appender};
+use crate::store::{self, Backend, Tx};
 use anyhow::{Context, Result};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The current time in Unix seconds.
 pub fn now() -> i64 {
@@ -76,18 +76,17 @@ pub fn check_key_name(name: &str) -> Result<()> {
 
 /// One tenant database, open.
 pub struct Tenant {
-    pub(crate) conn: Connection,
-    path: PathBuf,
-    relaxed_sync: bool,
+    pub(crate) db: Box<dyn Backend>,
 }
 
 impl Tenant {
-    /// Creates a new tenant file at `path` (0600; new directories 0700) whose first
-    /// user `admin` is a tenant admin with a licence. `actor` is who ran `init`.
-    pub fn create(path: &Path, admin: &str, actor: &str) -> Result<Tenant> {
+    /// Creates a new tenant database at `db` (a SQLite file: 0600, new directories
+    /// 0700) whose first user `admin` is a tenant admin with a licence. `actor` is who
+    /// ran `init`.
+    pub fn create(db: impl AsRef<Path>, admin: &str, actor: &str) -> Result<Tenant> {
         check_user_name(admin)?;
         let now = now();
-        let conn = store::create(path, |tx| {
+        let db = store::create(db.as_ref(), &mut |tx| {
             let user = User {
                 name: admin.to_owned(),
                 tenant_admin: true,
@@ -96,8 +95,9 @@ impl Tenant {
                 created: now,
                 auditor: false,
             };
-            store::users::insert(tx, &user)?;
+            tx.insert_user(&user)?;
             Appender::new(tx)?.append(
+                tx,
                 now,
                 event_type::USER_ADDED,
                 &log_name(actor),
@@ -106,26 +106,21 @@ impl Tenant {
             )?;
             Ok(())
         })?;
+        Ok(Tenant { db })
+    }
+
+    /// Opens an existing tenant database (a SQLite file's path); a missing, foreign or
+    /// newer one is refused untouched.
+    pub fn open(db: impl AsRef<Path>) -> Result<Tenant> {
         Ok(Tenant {
-            conn,
-            path: path.to_owned(),
-            relaxed_sync: false,
+            db: store::open(db.as_ref())?,
         })
     }
 
-    /// Opens an existing tenant file; a missing, foreign or newer file is refused
-    /// untouched.
-    pub fn open(path: &Path) -> Result<Tenant> {
-        Ok(Tenant {
-            conn: store::open(path)?,
-            path: path.to_owned(),
-            relaxed_sync: false,
-        })
-    }
-
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The database, for messages: a file path (or a server and database name, never a
+    /// password).
+    pub fn describe(&self) -> String {
+        self.db.describe()
     }
 
     /// Resolves the operator `name`, who is about to try `action`; an unregistered name
@@ -133,7 +128,7 @@ impl Tenant {
     /// This is the only way to get an [`Operator`]; every write checks it again.
     pub fn operator(&mut self, name: &str, action: Action) -> Result<Operator> {
         let found = if check_user_name(name).is_ok() {
-            store::users::operator(&self.conn, name).context("reading users")?
+            self.read(|tx| tx.operator(name)).context("reading users")?
         } else {
             None
         };
@@ -149,70 +144,39 @@ impl Tenant {
         }
     }
 
-    /// Lets this connection's commits skip the fsync (`synchronous = NORMAL` in WAL
-    /// mode): still atomic and safe against a crash of the process, but a power loss may
-    /// lose the newest commits. Used only by verification, whose writes are usage
-    /// records; [`Tenant::write`] restores full durability for every other change.
-    fn relax_sync_for_usage(&mut self) -> Result<()> {
-        if !self.relaxed_sync {
-            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-            self.relaxed_sync = true;
-        }
-        Ok(())
+    /// Runs a verification's write: like [`Tenant::write`], with relaxed durability
+    /// ([`Backend::write_usage`]).
+    pub(crate) fn write_usage<T>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.db.write_usage(&mut |tx| {
+            out = Some((f.take().expect("the closure runs once"))(tx)?);
+            Ok(())
+        })?;
+        Ok(out.expect("the closure ran"))
     }
 
-    /// Runs a verification's write: like [`Tenant::write`], with relaxed durability.
-    pub(crate) fn write_usage<T>(
-        &mut self,
-        f: impl FnOnce(&Transaction) -> Result<T>,
-    ) -> Result<T> {
-        self.relax_sync_for_usage()?;
-        self.transact(f)
-    }
-
-    /// Gives a bulk run over `items` keys a page cache that holds what it touches, so
-    /// that its one transaction writes each page once instead of spilling and re-reading
-    /// it (64 MiB; a 100,000-key revoke at 1M keys: 6.7 s → 4.4 s, 91 MB peak). Small runs
-    /// keep the default.
-    pub(crate) fn prepare_bulk(&mut self, items: usize) -> Result<()> {
-        if items > 1_000 {
-            self.conn.pragma_update(None, "cache_size", -65_536)?;
-        }
-        Ok(())
-    }
-
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction, committing only if it succeeds.
-    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        if self.relaxed_sync {
-            self.conn.pragma_update(None, "synchronous", "FULL")?;
-            self.relaxed_sync = false;
-        }
-        self.transact(f)
-    }
-
-    fn transact<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        if self.conn.is_readonly("main").unwrap_or(false) {
-            return Err(crate::error::fail(
-                crate::error::Code::Runtime,
-                crate::error::not_writable(&self.path),
-            ));
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .with_context(|| format!("starting a write on {}", self.path.display()))?;
-        let value = f(&tx)?;
-        tx.commit()
-            .with_context(|| format!("committing to {}", self.path.display()))?;
-        Ok(value)
+    /// Runs `f` in one write transaction holding the tenant's write lock, committing
+    /// only if it succeeds.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.db.write(&mut |tx| {
+            out = Some((f.take().expect("the closure runs once"))(tx)?);
+            Ok(())
+        })?;
+        Ok(out.expect("the closure ran"))
     }
 
     /// Runs `f` in one read transaction, so it sees one consistent snapshot.
-    pub(crate) fn read<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction()?;
-        let value = f(&tx)?;
-        tx.finish()?;
-        Ok(value)
+    pub(crate) fn read<T>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.db.read(&mut |tx| {
+            out = Some((f.take().expect("the closure runs once"))(tx)?);
+            Ok(())
+        })?;
+        Ok(out.expect("the closure ran"))
     }
 
     /// Asks the policy whether `op` may do `action`; a refusal is recorded and
@@ -232,10 +196,10 @@ impl Tenant {
         &mut self,
         op: &Operator,
         action: Action,
-        f: impl FnOnce(&Transaction, &Operator, Scope) -> Result<Result<T>>,
+        f: impl FnOnce(&mut dyn Tx, &Operator, Scope) -> Result<Result<T>>,
     ) -> Result<T> {
         self.write(|tx| {
-            let reason = match store::users::operator_by_uid(tx, op.uid())? {
+            let reason = match tx.operator_by_uid(op.uid())? {
                 Some(current) => match policy::allow(&current, action) {
                     Ok(scope) => return f(tx, &current, scope),
                     Err(reason) => reason,
@@ -245,7 +209,8 @@ impl Tenant {
                     op.name()
                 ),
             };
-            record_denial(&mut Appender::new(tx)?, op.name(), action, &reason, None)?;
+            let mut log = Appender::new(tx)?;
+            record_denial(tx, &mut log, op.name(), action, &reason, None)?;
             Ok(Err(denied(reason)))
         })?
     }
@@ -260,7 +225,8 @@ impl Tenant {
         key_id: Option<&str>,
     ) -> anyhow::Error {
         let recorded = self.write(|tx| {
-            record_denial(&mut Appender::new(tx)?, actor, action, reason, key_id)?;
+            let mut log = Appender::new(tx)?;
+            record_denial(tx, &mut log, actor, action, reason, key_id)?;
             Ok(())
         });
         match recorded {
@@ -284,6 +250,7 @@ pub(crate) fn log_name(name: &str) -> String {
 /// Appends an `access.denied` event: the one place that writes one. `action` is named
 /// in the policy's vocabulary ([`Action::as_str`]) on every path.
 pub(crate) fn record_denial(
+    tx: &mut dyn Tx,
     log: &mut Appender,
     actor: &str,
     action: Action,
@@ -291,6 +258,7 @@ pub(crate) fn record_denial(
     key_id: Option<&str>,
 ) -> Result<()> {
     log.append(
+        tx,
         now(),
         event_type::ACCESS_DENIED,
         &log_name(actor),

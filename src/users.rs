@@ -1,24 +1,24 @@
 //! Managing the tenant's users and their roles (tenant admins only).
 
+use crate::chain::Appender;
 use crate::error::{not_found, refused};
 use crate::idlist::Requested;
 use crate::keys::{RevokeReason, revoke_in};
 use crate::model::{Operator, Role, User, event_type};
 use crate::policy::Action;
-use crate::store::{self, events::Appender};
+use crate::store::Tx;
 use crate::tenant::{Change, Tenant, check_user_name, now};
 use anyhow::Result;
-use rusqlite::Connection;
 use serde_json::json;
 
-fn existing(conn: &Connection, name: &str) -> Result<User> {
-    store::users::get(conn, name)?
+fn existing(tx: &mut dyn Tx, name: &str) -> Result<User> {
+    tx.user(name)?
         .ok_or_else(|| not_found(format!("no user '{name}' in this tenant")))
 }
 
 /// Refuses to leave the tenant without a tenant admin.
-fn keep_an_admin(conn: &Connection, user: &User, doing: &str) -> Result<()> {
-    if user.tenant_admin && store::users::count_admins(conn)? <= 1 {
+fn keep_an_admin(tx: &mut dyn Tx, user: &User, doing: &str) -> Result<()> {
+    if user.tenant_admin && tx.count_admins()? <= 1 {
         return Err(refused(format!(
             "cannot {doing} '{}': they are the last tenant admin (grant the role to someone else first)",
             user.name
@@ -31,7 +31,7 @@ impl Tenant {
     /// All users, by name.
     pub fn list_users(&mut self, op: &Operator) -> Result<Vec<User>> {
         self.authorize(op, Action::ListUsers)?;
-        self.read(|tx| Ok(store::users::list(tx)?))
+        self.read(|tx| tx.users())
     }
 
     /// Registers a new user with `roles` and optionally a licence.
@@ -45,7 +45,7 @@ impl Tenant {
         check_user_name(name)?;
         self.authorize(op, Action::ManageUsers)?;
         self.write_as(op, Action::ManageUsers, |tx, op, _| {
-            if store::users::exists(tx, name)? {
+            if tx.user_exists(name)? {
                 return Err(refused(format!("user '{name}' already exists")));
             }
             let user = User {
@@ -56,9 +56,10 @@ impl Tenant {
                 created: now(),
                 auditor: roles.contains(&Role::Auditor),
             };
-            store::users::insert(tx, &user)?;
+            tx.insert_user(&user)?;
             let roles: Vec<&str> = user.roles().iter().map(|r| r.as_str()).collect();
             Appender::new(tx)?.append(
+                tx,
                 user.created,
                 event_type::USER_ADDED,
                 op.name(),
@@ -81,13 +82,14 @@ impl Tenant {
             if !on && role == Role::TenantAdmin {
                 keep_an_admin(tx, &user, "remove the tenant-admin role from")?;
             }
-            store::users::set_role(tx, name, role, on)?;
+            tx.set_role(name, role, on)?;
             let kind = if on {
                 event_type::ROLE_GRANTED
             } else {
                 event_type::ROLE_REMOVED
             };
             Appender::new(tx)?.append(
+                tx,
                 now(),
                 kind,
                 op.name(),
@@ -107,8 +109,9 @@ impl Tenant {
             if user.licence == on {
                 return Ok(Ok(Change::Unchanged));
             }
-            store::users::set_licence(tx, name, on)?;
+            tx.set_licence(name, on)?;
             Appender::new(tx)?.append(
+                tx,
                 now(),
                 event_type::LICENCE_CHANGED,
                 op.name(),
@@ -138,19 +141,21 @@ impl Tenant {
         check_user_name(name)?;
         self.authorize(op, Action::ManageUsers)?;
         self.write_as(op, Action::ManageUsers, |tx, op, _| {
-            let Some(removed) = store::users::operator(tx, name)? else {
+            let Some(removed) = tx.operator(name)? else {
                 return Err(not_found(format!("no user '{name}' in this tenant")));
             };
             keep_an_admin(tx, removed.user(), "remove")?;
             let now = now();
-            let active: Vec<Requested> = store::keys::active_ids_of(tx, removed.uid(), now)?
+            let active: Vec<Requested> = tx
+                .active_ids_of(removed.uid(), now)?
                 .into_iter()
                 .map(Requested::Id)
                 .collect();
             let outcomes = revoke_in(tx, op.name(), &active, false, RevokeReason::OwnerRemoved)?;
             let revoked: Vec<String> = outcomes.into_iter().map(|o| o.id).collect();
-            store::users::delete(tx, name)?;
+            tx.delete_user(name)?;
             Appender::new(tx)?.append(
+                tx,
                 now,
                 event_type::USER_REMOVED,
                 op.name(),

@@ -1,12 +1,12 @@
 //! Checking a presented key, for `keyctl keys verify` and for services embedding the
 //! library.
 
+use crate::chain::Appender;
 use crate::model::{Status, event_type};
-use crate::store::{self, events::Appender};
+use crate::store::Tx;
 use crate::tenant::{Tenant, now};
 use crate::token::{self, Malformed, Parsed};
 use anyhow::Result;
-use rusqlite::Connection;
 use serde_json::json;
 use std::fmt;
 use std::path::Path;
@@ -73,16 +73,16 @@ struct Decision {
 
 /// Checks a parsed key against the tenant at `now`, in order: known, hash equal
 /// (constant time), active, API keys enabled, owner registered. Reads only.
-fn decide(conn: &Connection, parsed: Result<Parsed, Malformed>, now: i64) -> Result<Decision> {
+fn decide(tx: &mut dyn Tx, parsed: Result<Parsed, Malformed>, now: i64) -> Result<Decision> {
     let reject = |why: Rejection, key_id: Option<&str>| Decision {
         verdict: Err(why),
         key_id: key_id.map(str::to_owned),
         time: now,
     };
     let Ok(parsed) = parsed else {
-        return Ok(reject(Rejection::Malformed, None));
+        return Ok(malformed(now));
     };
-    let Some(cred) = store::keys::credential(conn, &parsed.id)? else {
+    let Some(cred) = tx.credential(&parsed.id)? else {
         return Ok(reject(Rejection::Unknown, None));
     };
     let id = Some(parsed.id.as_str());
@@ -94,7 +94,7 @@ fn decide(conn: &Connection, parsed: Result<Parsed, Malformed>, now: i64) -> Res
         Status::Expired => return Ok(reject(Rejection::Expired, id)),
         Status::Active => {}
     }
-    if !store::settings::get(conn)?.enabled {
+    if !tx.settings()?.enabled {
         return Ok(reject(Rejection::Disabled, id));
     }
     if !cred.owner_registered {
@@ -110,13 +110,23 @@ fn decide(conn: &Connection, parsed: Result<Parsed, Malformed>, now: i64) -> Res
     })
 }
 
+/// The decision on a key that is not well-formed: no look at the tenant needed.
+fn malformed(now: i64) -> Decision {
+    Decision {
+        verdict: Err(Rejection::Malformed),
+        key_id: None,
+        time: now,
+    }
+}
+
 /// Records a decision: a use (`uses`, `last_used`, `api-key.used`) or a rejection
 /// (`api-key.rejected`). Call inside a write transaction.
-fn record(conn: &Connection, log: &mut Appender, d: &Decision) -> Result<()> {
+fn record(tx: &mut dyn Tx, log: &mut Appender, d: &Decision) -> Result<()> {
     match &d.verdict {
         Ok(ok) => {
-            store::keys::record_use(conn, &ok.id, d.time)?;
+            tx.record_use(&ok.id, d.time)?;
             log.append(
+                tx,
                 d.time,
                 event_type::KEY_USED,
                 VERIFY_ACTOR,
@@ -126,6 +136,7 @@ fn record(conn: &Connection, log: &mut Appender, d: &Decision) -> Result<()> {
         }
         Err(why) => {
             log.append(
+                tx,
                 d.time,
                 event_type::KEY_REJECTED,
                 VERIFY_ACTOR,
@@ -148,7 +159,8 @@ impl Tenant {
         let parsed = token::parse(presented.trim());
         self.write_usage(|tx| {
             let decision = decide(tx, parsed, now())?;
-            record(tx, &mut Appender::new(tx)?, &decision)?;
+            let mut log = Appender::new(tx)?;
+            record(tx, &mut log, &decision)?;
             Ok(decision.verdict)
         })
     }
@@ -182,12 +194,12 @@ impl Verifier {
     /// Longest a usage record waits, checked at each call.
     pub const MAX_DELAY: Duration = Duration::from_millis(100);
 
-    /// Opens a tenant file for verification.
-    pub fn open(path: &Path) -> Result<Verifier> {
-        let tenant = Tenant::open(path)?;
+    /// Opens a tenant database for verification.
+    pub fn open(db: impl AsRef<Path>) -> Result<Verifier> {
+        let mut tenant = Tenant::open(db)?;
         // A long-lived verifier touches keys all over a large tenant: keep more of it
-        // in memory than a one-shot command needs.
-        tenant.conn.pragma_update(None, "cache_size", -65_536)?;
+        // in memory than a one-shot command needs (as a bulk run does).
+        tenant.read(|tx| tx.prepare_bulk(usize::MAX))?;
         Ok(Verifier {
             tenant,
             pending: Vec::with_capacity(Self::BATCH),
@@ -202,7 +214,7 @@ impl Verifier {
         let now = now();
         let decision = match parsed {
             // A malformed key needs no look at the tenant.
-            Err(_) => decide(&self.tenant.conn, parsed, now)?,
+            Err(_) => malformed(now),
             Ok(_) => self.tenant.read(|tx| decide(tx, parsed, now))?,
         };
         let verdict = decision.verdict.clone();

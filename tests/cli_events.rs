@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 
-use keyctl::store::events::{Appender, GENESIS, chain_hash, hex};
+use keyctl::chain::{GENESIS, chain_hash, hex};
 use serde_json::{Value, json};
 
 /// [`assert_denied`], and every event before the denial is kept as it was; returns the

@@ -365,7 +365,6 @@ fn the_auditor_changes_nothing() {
 /// rotation) gains both on first open, and its data stays as it was.
 #[test]
 fn a_version_1_file_is_upgraded_in_place() {
-    use keyctl::store::{APPLICATION_ID, events::Appender, schema::MIGRATIONS};
     let env = Env::empty();
     {
         let c = rusqlite::Connection::open(&env.db).unwrap();

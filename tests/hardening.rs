@@ -381,10 +381,9 @@ fn upgrading_a_version_1_file_keeps_old_keys_from_a_new_registration() {
     {
         let c = env.sql();
         c.pragma_update(None, "journal_mode", "WAL").unwrap();
-        c.pragma_update(None, "application_id", keyctl::store::APPLICATION_ID as i32)
+        c.pragma_update(None, "application_id", APPLICATION_ID as i32)
             .unwrap();
-        c.execute_batch(keyctl::store::schema::MIGRATIONS[0])
-            .unwrap();
+        c.execute_batch(MIGRATIONS[0]).unwrap();
         c.pragma_update(None, "user_version", 1).unwrap();
         let t = now() - 1000;
         c.execute_batch(&format!(
@@ -427,5 +426,5 @@ fn upgrading_a_version_1_file_keeps_old_keys_from_a_new_registration() {
         .sql()
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version as usize, keyctl::store::schema::MIGRATIONS.len());
+    assert_eq!(version as usize, MIGRATIONS.len());
 }

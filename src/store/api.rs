@@ -145,6 +145,7 @@ pub struct NewKey<'a> {
 
 /// A user row exactly as stored, for `copy`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
 pub struct UserRow {
     /// The identity (never reused).
     pub uid: i64,
@@ -154,6 +155,7 @@ pub struct UserRow {
 
 /// A key row exactly as stored, for `copy`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
 pub struct KeyRow {
     /// Insertion order (SQLite rowid / PostgreSQL sequence value).
     pub seq: i64,
@@ -254,13 +256,12 @@ pub trait Tx {
     /// The newest event's ID and hash.
     fn head(&mut self) -> Result<Option<(i64, String)>>;
     /// Appends one event exactly as given (ID and hash already computed by
-    /// [`crate::store::events::Appender`]).
+    /// [`crate::chain::Appender`]).
     fn insert_event(&mut self, e: &Event) -> Result<()>;
     /// One event by ID.
     fn event(&mut self, id: i64) -> Result<Option<Event>>;
     /// Streams the events matching `f`, newest first (at most `f.limit`).
-    fn list_events(&mut self, f: &Filter, each: &mut dyn FnMut(Event) -> Result<()>)
-    -> Result<()>;
+    fn list_events(&mut self, f: &Filter, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()>;
     /// Streams the events matching `f` (its limit aside) with `after < id <= upto`,
     /// oldest first.
     fn list_events_between(
@@ -280,15 +281,20 @@ pub trait Tx {
 
     // --- copy (SPEC §4 copy, §12) ---
     /// Streams every user row with its uid, by uid.
+    #[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
     fn each_user_row(&mut self, each: &mut dyn FnMut(UserRow) -> Result<()>) -> Result<()>;
     /// Streams every key row exactly as stored, by seq.
+    #[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
     fn each_key_row(&mut self, each: &mut dyn FnMut(KeyRow) -> Result<()>) -> Result<()>;
     /// Stores a user row exactly (its uid kept; the uid sequence moves past it).
+    #[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
     fn put_user_row(&mut self, row: &UserRow) -> Result<()>;
     /// Stores a key row exactly (its seq kept).
+    #[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
     fn put_key_row(&mut self, row: &KeyRow) -> Result<()>;
     /// Called once after every row was put, before commit (PostgreSQL: flush a COPY,
     /// move sequences past the copied values).
+    #[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
     fn finish_copy(&mut self) -> Result<()> {
         Ok(())
     }

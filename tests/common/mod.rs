@@ -9,6 +9,68 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
+/// The SQLite schema keyctl writes (its migrations, `APPLICATION_ID`), read from the
+/// source: the library keeps its storage private.
+#[path = "../../src/store/sqlite/schema.rs"]
+pub mod schema;
+#[allow(unused_imports)]
+pub use schema::{APPLICATION_ID, MIGRATIONS};
+
+/// Appends hash-chained events straight into a tenant file, as keyctl writes them (for
+/// logs keyctl itself would not write: old times, thousands of events, old files).
+pub struct Appender<'c> {
+    conn: &'c rusqlite::Connection,
+    last_id: i64,
+    last_hash: [u8; 32],
+}
+
+impl<'c> Appender<'c> {
+    /// Starts after the newest event.
+    pub fn new(conn: &'c rusqlite::Connection) -> rusqlite::Result<Self> {
+        use keyctl::chain::{GENESIS, unhex};
+        use rusqlite::OptionalExtension;
+        let head: Option<(i64, String)> = conn
+            .query_row(
+                "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (last_id, last_hash) = match head {
+            Some((id, hash)) => (id, unhex(&hash).expect("a well-formed head hash")),
+            None => (0, GENESIS),
+        };
+        Ok(Appender {
+            conn,
+            last_id,
+            last_hash,
+        })
+    }
+
+    /// Appends one event; returns its ID.
+    pub fn append(
+        &mut self,
+        time: i64,
+        kind: &str,
+        actor: &str,
+        key_id: Option<&str>,
+        details: &Value,
+    ) -> rusqlite::Result<i64> {
+        use keyctl::chain::{chain_hash, hex};
+        let id = self.last_id + 1;
+        let details = details.to_string();
+        let hash = chain_hash(&self.last_hash, id, time, kind, actor, key_id, &details);
+        self.conn.execute(
+            "INSERT INTO events (id, time, type, actor, key_id, details, hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            rusqlite::params![id, time, kind, actor, key_id, details, hex(&hash)],
+        )?;
+        self.last_id = id;
+        self.last_hash = hash;
+        Ok(id)
+    }
+}
+
 /// A temp dir holding (or about to hold) one tenant database.
 pub struct Env {
     pub dir: TempDir,
@@ -241,7 +303,7 @@ pub fn seed_keys(env: &Env, owner: &str, n: i64) {
 /// key that lacks one (keys inserted straight into the file), so that the tenant agrees
 /// with its log and `events verify` passes.
 pub fn log_seeded_keys(conn: &rusqlite::Connection) {
-    use keyctl::store::events::{GENESIS, chain_hash, hex, unhex};
+    use keyctl::chain::{GENESIS, chain_hash, hex, unhex};
     let (mut last, mut prev) = conn
         .query_row(
             "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",

@@ -1,6 +1,8 @@
 //! SQL for the `users` table.
 
 use crate::model::{Operator, Role, User};
+use crate::store::api::UserRow;
+use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const COLUMNS: &str = "name, tenant_admin, developer, licence, created, auditor";
@@ -50,8 +52,8 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<User>> {
         .collect()
 }
 
-/// Registers a new user.
-pub fn insert(conn: &Connection, user: &User) -> rusqlite::Result<()> {
+/// Registers a new user; returns its identity.
+pub fn insert(conn: &Connection, user: &User) -> rusqlite::Result<i64> {
     conn.prepare_cached(&format!(
         "INSERT INTO users ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
     ))?
@@ -63,7 +65,7 @@ pub fn insert(conn: &Connection, user: &User) -> rusqlite::Result<()> {
         user.created,
         user.auditor
     ])?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }
 
 /// Gives or takes `role`.
@@ -96,4 +98,37 @@ pub fn delete(conn: &Connection, name: &str) -> rusqlite::Result<()> {
 pub fn count_admins(conn: &Connection) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT count(*) FROM users WHERE tenant_admin = 1")?
         .query_row([], |r| r.get(0))
+}
+
+/// Streams every user row with its identity, by identity (for `copy`).
+#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
+pub fn each_row(conn: &Connection, each: &mut dyn FnMut(UserRow) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS}, uid FROM users ORDER BY uid"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        each(UserRow {
+            uid: row.get(6)?,
+            user: from_row(row)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// Stores a user row exactly, its identity kept (AUTOINCREMENT moves past it).
+#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
+pub fn put_row(conn: &Connection, row: &UserRow) -> Result<()> {
+    let u = &row.user;
+    conn.prepare_cached(&format!(
+        "INSERT INTO users ({COLUMNS}, uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    ))?
+    .execute(params![
+        u.name,
+        u.tenant_admin,
+        u.developer,
+        u.licence,
+        u.created,
+        u.auditor,
+        row.uid
+    ])?;
+    Ok(())
 }

@@ -2,6 +2,9 @@
 //! schema version it produces (stored in `PRAGMA user_version`). Never remove or
 //! reorder entries: append a new one.
 
+/// Marks a SQLite file as a keyctl tenant (`PRAGMA application_id`, "KYCT").
+pub const APPLICATION_ID: u32 = 0x4B59_4354;
+
 /// Migration 1: users, settings, keys (with an FTS5 trigram index for search), events.
 const V1: &str = r#"
 CREATE TABLE users (

@@ -2,107 +2,21 @@
 
 use crate::error::{Code, fail};
 use crate::model::Event;
+use crate::store::api::{Filter, KeyAgainstLog, TopRow};
 use anyhow::Result;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
-use sha2::{Digest, Sha256};
 
-/// The hash "before" the first event.
-pub const GENESIS: [u8; 32] = [0; 32];
-
-/// Lower-case hex of a hash.
-pub fn hex(bytes: &[u8; 32]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
-/// Parses 64 hex digits.
-pub fn unhex(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 || !s.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, slot) in out.iter_mut().enumerate() {
-        *slot = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
-}
-
-/// SHA-256 over the previous event's hash and this event's canonical content: a JSON
-/// array `[id, time, type, actor, key_id, details]`, with `details` exactly as stored.
-pub fn chain_hash(
-    prev: &[u8; 32],
-    id: i64,
-    time: i64,
-    kind: &str,
-    actor: &str,
-    key_id: Option<&str>,
-    details: &str,
-) -> [u8; 32] {
-    let json = |s: &str| serde_json::to_string(s).expect("strings serialise");
-    let key = key_id.map_or_else(|| "null".to_owned(), json);
-    let canonical = format!(
-        "[{id},{time},{},{},{key},{details}]",
-        json(kind),
-        json(actor)
-    );
-    let mut h = Sha256::new();
-    h.update(prev);
-    h.update(canonical.as_bytes());
-    h.finalize().into()
-}
-
-/// Appends events inside one transaction, carrying the chain from one to the next.
-pub struct Appender<'c> {
-    conn: &'c Connection,
-    last_id: i64,
-    last_hash: [u8; 32],
-}
-
-impl<'c> Appender<'c> {
-    /// Starts appending after the newest event (call inside a write transaction).
-    pub fn new(conn: &'c Connection) -> Result<Self> {
-        let (last_id, last_hash) = match head(conn)? {
-            Some((id, hash)) => (
-                id,
-                unhex(&hash).ok_or_else(|| {
-                    anyhow::anyhow!("event {id} has a malformed hash; run `keyctl events verify`")
-                })?,
-            ),
-            None => (0, GENESIS),
-        };
-        Ok(Appender {
-            conn,
-            last_id,
-            last_hash,
-        })
-    }
-
-    /// Appends one event and returns its ID.
-    pub fn append(
-        &mut self,
-        time: i64,
-        kind: &str,
-        actor: &str,
-        key_id: Option<&str>,
-        details: &serde_json::Value,
-    ) -> Result<i64> {
-        let id = self.last_id + 1;
-        let details = details.to_string();
-        let hash = chain_hash(&self.last_hash, id, time, kind, actor, key_id, &details);
-        self.conn
-            .prepare_cached(
-                "INSERT INTO events (id, time, type, actor, key_id, details, hash) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![id, time, kind, actor, key_id, details, hex(&hash)])?;
-        self.last_id = id;
-        self.last_hash = hash;
-        Ok(id)
-    }
+/// Appends one event exactly as given (its ID and hash computed by the caller).
+pub fn insert(conn: &Connection, e: &Event) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO events (id, time, type, actor, key_id, details, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        e.id, e.time, e.kind, e.actor, e.key_id, e.details, e.hash
+    ])?;
+    Ok(())
 }
 
 const COLUMNS: &str = "id, time, type, actor, key_id, details, hash";
@@ -150,23 +64,6 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Event>> {
     rows.next()?.map(from_row).transpose()
 }
 
-/// Which events to list.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// Only events about this key.
-    pub key_id: Option<String>,
-    /// Only events by this actor.
-    pub actor: Option<String>,
-    /// Only events of this type.
-    pub kind: Option<String>,
-    /// Only events at or after this time.
-    pub since: Option<i64>,
-    /// Only events before or at this time.
-    pub until: Option<i64>,
-    /// At most this many (the newest).
-    pub limit: Option<u64>,
-}
-
 /// The `WHERE` clause of `f` (without its limit) and its arguments.
 fn filter_sql(f: &Filter) -> (String, Vec<Value>) {
     let mut sql = String::from(" WHERE 1");
@@ -197,7 +94,7 @@ fn filter_sql(f: &Filter) -> (String, Vec<Value>) {
 pub fn list(
     conn: &Connection,
     f: &Filter,
-    mut each: impl FnMut(Event) -> Result<()>,
+    each: &mut dyn FnMut(Event) -> Result<()>,
 ) -> Result<()> {
     let (filter, args) = filter_sql(f);
     let mut sql = format!("SELECT {COLUMNS} FROM events{filter}");
@@ -220,7 +117,7 @@ pub fn list_between(
     f: &Filter,
     after: i64,
     upto: i64,
-    mut each: impl FnMut(Event) -> Result<()>,
+    each: &mut dyn FnMut(Event) -> Result<()>,
 ) -> Result<()> {
     let (filter, mut args) = filter_sql(f);
     args.push(Value::Integer(after));
@@ -241,7 +138,7 @@ pub fn list_between(
 /// Streams every event in chain order (oldest first) to `each`.
 pub fn for_each_in_order(
     conn: &Connection,
-    mut each: impl FnMut(Event) -> Result<()>,
+    each: &mut dyn FnMut(Event) -> Result<()>,
 ) -> Result<()> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM events ORDER BY id"))?;
     let mut rows = stmt.query([])?;
@@ -249,21 +146,6 @@ pub fn for_each_in_order(
         each(from_row(row)?)?;
     }
     Ok(())
-}
-
-/// One row of `events top`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopRow {
-    /// The key.
-    pub key_id: String,
-    /// Its name, if it still exists.
-    pub name: Option<String>,
-    /// Its owner, if it still exists.
-    pub owner: Option<String>,
-    /// Successful verifications in the window.
-    pub uses: i64,
-    /// Rejected attempts in the window.
-    pub rejected: i64,
 }
 
 /// Keys ranked by successful uses since `since`, then by rejections.
@@ -294,23 +176,6 @@ pub fn top(conn: &Connection, since: i64, limit: u64) -> Result<Vec<TopRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// What the log says about one key, beside the key's own state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyAgainstLog {
-    /// The key.
-    pub id: String,
-    /// Whether the key is revoked.
-    pub revoked: bool,
-    /// Its `uses` counter.
-    pub uses: i64,
-    /// How many `api-key.generated` events name it.
-    pub generated: i64,
-    /// How many `api-key.revoked` events name it.
-    pub revocations: i64,
-    /// How many `api-key.used` events name it.
-    pub used: i64,
-}
-
 /// Streams every key, by ID, with what the log records about it. Flat in memory: the
 /// keys in ID order are merged with the events' per-key counts in key-ID order. The
 /// counts come from one scan of the events grouped in a temporary b-tree (about 4×
@@ -319,7 +184,7 @@ pub struct KeyAgainstLog {
 /// and 5M events).
 pub fn keys_against_log(
     conn: &Connection,
-    mut each: impl FnMut(KeyAgainstLog) -> Result<()>,
+    each: &mut dyn FnMut(KeyAgainstLog) -> Result<()>,
 ) -> Result<()> {
     let mut keys = conn.prepare("SELECT id, revoked IS NOT NULL, uses FROM keys ORDER BY id")?;
     let mut counts = conn.prepare(

@@ -1,71 +1,29 @@
 //! SQL for the `keys` table and its search index.
 
 use crate::model::{Key, Status};
+use crate::store::api::{Credential, KeyRow, NewKey, Query, SortField};
 use anyhow::Result;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-/// A column to sort listings by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortField {
-    /// Key name.
-    Name,
-    /// Key ID.
-    Id,
-    /// Owner name.
-    Owner,
-    /// Creation time.
-    Created,
-    /// Last change.
-    Updated,
-    /// Expiry time.
-    Expires,
-    /// Derived status (active, expired, revoked).
-    Status,
-    /// Last successful verification.
-    LastUsed,
-    /// Number of uses.
-    Uses,
-}
-
-impl SortField {
-    fn sql(self) -> &'static str {
-        match self {
-            SortField::Name => "name",
-            SortField::Id => "id",
-            SortField::Owner => "owner",
-            SortField::Created => "created",
-            SortField::Updated => "updated",
-            SortField::Expires => "expires",
-            SortField::Status => STATUS_RANK,
-            SortField::LastUsed => "last_used",
-            SortField::Uses => "uses",
-        }
+/// The SQL expression of a sort column.
+fn sort_sql(field: SortField) -> &'static str {
+    match field {
+        SortField::Name => "name",
+        SortField::Id => "id",
+        SortField::Owner => "owner",
+        SortField::Created => "created",
+        SortField::Updated => "updated",
+        SortField::Expires => "expires",
+        SortField::Status => STATUS_RANK,
+        SortField::LastUsed => "last_used",
+        SortField::Uses => "uses",
     }
 }
 
 /// Ranks statuses in their natural (and alphabetical) order: active, expired, revoked.
 const STATUS_RANK: &str =
     "(CASE WHEN revoked IS NOT NULL THEN 2 WHEN expires <= ?1 THEN 1 ELSE 0 END)";
-
-/// Which keys to list, and how.
-#[derive(Debug, Clone, Default)]
-pub struct Query {
-    /// Only keys of this owner.
-    pub owner: Option<String>,
-    /// Only keys with one of these statuses (all when empty).
-    pub statuses: Vec<Status>,
-    /// Only active keys that expire within this many seconds.
-    pub expiring_within: Option<i64>,
-    /// Case-insensitive substring of name, ID or owner.
-    pub search: Option<String>,
-    /// Sort column; newest first when `None`.
-    pub sort: Option<SortField>,
-    /// Reverse the order.
-    pub reverse: bool,
-    /// At most this many.
-    pub limit: Option<u64>,
-}
 
 /// The columns of a [`Key`], then its owner's identity; the status is derived in SQL
 /// from `?1`, the time "now".
@@ -117,7 +75,7 @@ pub fn list(
     q: &Query,
     owner_uid: Option<i64>,
     now: i64,
-    mut each: impl FnMut(Key) -> Result<()>,
+    each: &mut dyn FnMut(Key) -> Result<()>,
 ) -> Result<()> {
     // ?1 is always `now`, so the status expressions can use it.
     let mut args: Vec<Value> = vec![Value::Integer(now)];
@@ -173,7 +131,7 @@ pub fn list(
     }
     let (field, tie) = match q.sort {
         None => ("created", "seq"),
-        Some(f) => (f.sql(), "seq"),
+        Some(f) => (sort_sql(f), "seq"),
     };
     let descending = q.sort.is_none() != q.reverse;
     let dir = if descending { "DESC" } else { "ASC" };
@@ -206,11 +164,6 @@ pub fn list(
     Ok(())
 }
 
-/// One key by ID.
-pub fn get(conn: &Connection, id: &str, now: i64) -> Result<Option<Key>> {
-    Ok(get_owned(conn, id, now)?.map(|(key, _)| key))
-}
-
 /// One key by ID, with its owner's identity (none for a key whose owner was removed
 /// before identities were recorded).
 pub fn get_owned(conn: &Connection, id: &str, now: i64) -> Result<Option<(Key, Option<i64>)>> {
@@ -218,21 +171,6 @@ pub fn get_owned(conn: &Connection, id: &str, now: i64) -> Result<Option<(Key, O
         .prepare_cached(&format!("SELECT {} FROM keys WHERE id = ?2", columns()))?
         .query_row(params![now, id], |r| Ok((from_row(r)?, r.get(10)?)))
         .optional()?)
-}
-
-/// What verification needs to know about a key.
-#[derive(Debug, Clone)]
-pub struct Credential {
-    /// The stored SHA-256 of the whole key.
-    pub hash: Vec<u8>,
-    /// The owner's name.
-    pub owner: String,
-    /// Expiry time.
-    pub expires: i64,
-    /// Revocation time, if revoked.
-    pub revoked: Option<i64>,
-    /// Whether the owner is still a registered user.
-    pub owner_registered: bool,
 }
 
 /// The credential of key `id`, if it exists.
@@ -256,29 +194,19 @@ pub fn credential(conn: &Connection, id: &str) -> Result<Option<Credential>> {
 }
 
 /// Stores a new key.
-#[allow(clippy::too_many_arguments)]
-pub fn insert(
-    conn: &Connection,
-    id: &str,
-    hash: &[u8; 32],
-    name: &str,
-    owner: &str,
-    owner_uid: i64,
-    created: i64,
-    expires: i64,
-) -> Result<()> {
+pub fn insert(conn: &Connection, key: &NewKey) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO keys (id, hash, name, owner, owner_uid, created, updated, expires) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
     )?
     .execute(params![
-        id,
-        &hash[..],
-        name,
-        owner,
-        owner_uid,
-        created,
-        expires
+        key.id,
+        &key.hash[..],
+        key.name,
+        key.owner,
+        key.owner_uid,
+        key.created,
+        key.expires
     ])?;
     Ok(())
 }
@@ -349,5 +277,59 @@ pub fn active_ids_of(conn: &Connection, owner_uid: i64, now: i64) -> Result<Vec<
 pub fn delete(conn: &Connection, id: &str) -> Result<()> {
     conn.prepare_cached("DELETE FROM keys WHERE id = ?1")?
         .execute([id])?;
+    Ok(())
+}
+
+#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
+const ROW_COLUMNS: &str = "seq, id, hash, name, owner, owner_uid, created, updated, expires, \
+                           revoked, last_used, uses, replaced_by";
+
+/// Streams every key row exactly as stored, by seq (for `copy`).
+#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
+pub fn each_row(conn: &Connection, each: &mut dyn FnMut(KeyRow) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(&format!("SELECT {ROW_COLUMNS} FROM keys ORDER BY seq"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        each(KeyRow {
+            seq: r.get(0)?,
+            id: r.get(1)?,
+            hash: r.get(2)?,
+            name: r.get(3)?,
+            owner: r.get(4)?,
+            owner_uid: r.get(5)?,
+            created: r.get(6)?,
+            updated: r.get(7)?,
+            expires: r.get(8)?,
+            revoked: r.get(9)?,
+            last_used: r.get(10)?,
+            uses: r.get(11)?,
+            replaced_by: r.get(12)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// Stores a key row exactly, its seq kept.
+#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
+pub fn put_row(conn: &Connection, k: &KeyRow) -> Result<()> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO keys ({ROW_COLUMNS}) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    ))?
+    .execute(params![
+        k.seq,
+        k.id,
+        k.hash,
+        k.name,
+        k.owner,
+        k.owner_uid,
+        k.created,
+        k.updated,
+        k.expires,
+        k.revoked,
+        k.last_used,
+        k.uses,
+        k.replaced_by
+    ])?;
     Ok(())
 }
