@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod keys;
+pub mod pg;
 pub mod schema;
 pub mod settings;
 pub mod users;

@@ -1,0 +1,70 @@
+//! PostgreSQL storage (SPEC §11): the foundation the PostgreSQL implementation of the
+//! storage interface builds on.
+//!
+//! - [`connect`]: the `postgres://` URL, passwords, TLS, a bounded connect, and
+//!   one-line errors naming `user@host:port/dbname`, never the password.
+//! - [`schema`]: the schema as ordered migrations, `init` and `check`.
+//! - [`begin_write`] / [`begin_read`]: the tenant write lock and one consistent snapshot.
+//!
+//! A tenant lives in the connection's current schema (`search_path`), so one database
+//! can hold several tenants; nothing here names a schema in SQL.
+// Nothing in the domain calls this yet: the PostgreSQL backend of the storage interface
+// will (issue 10).
+#![allow(dead_code)]
+
+pub mod connect;
+pub mod schema;
+#[cfg(test)]
+pub(crate) mod testdb;
+
+pub use connect::{Params, SslMode, Target, connect, describe, is_url, parse, redacted};
+
+use crate::error::{Code, fail};
+use anyhow::Result;
+use postgres::{Client, IsolationLevel, Transaction};
+
+/// SQLSTATE 55P03 `lock_not_available`: `lock_timeout` ran out.
+const LOCK_NOT_AVAILABLE: &str = "55P03";
+
+/// The high half of the tenant write lock's key: "KYCT", as the SQLite application id.
+const LOCK_CLASS: i64 = super::APPLICATION_ID as i64;
+
+/// Begins a write transaction holding the tenant write lock: a transaction-level
+/// advisory lock keyed to the tenant's schema, taken before anything else, as
+/// `BEGIN IMMEDIATE` does on SQLite. Writers on every host queue on it; waiting is
+/// bounded by the session's `lock_timeout` (30 s), then exit 1 "the tenant is busy".
+/// The lock is released by the transaction's commit or rollback.
+pub fn begin_write(client: &mut Client) -> Result<Transaction<'_>> {
+    let mut tx = client.transaction()?;
+    // The key: the current schema's oid, so tenants in other schemas of the same
+    // database never wait for each other, under "KYCT" in the high 32 bits to keep it
+    // apart from other applications' advisory locks.
+    let locked = tx.execute(
+        "SELECT pg_advisory_xact_lock(($1::bigint << 32) | n.oid::bigint) \
+         FROM pg_namespace n WHERE n.nspname = current_schema()",
+        &[&LOCK_CLASS],
+    );
+    match locked {
+        Ok(1) => Ok(tx),
+        Ok(_) => Err(fail(
+            Code::Runtime,
+            "the connection has no current schema (search_path names none that exists): \
+             create it, or fix options=-csearch_path",
+        )),
+        Err(e) if e.code().is_some_and(|c| c.code() == LOCK_NOT_AVAILABLE) => Err(fail(
+            Code::Runtime,
+            "the tenant is busy: another keyctl write held it for 30 s; nothing changed",
+        )),
+        Err(e) => Err(anyhow::Error::new(e).context("taking the tenant write lock")),
+    }
+}
+
+/// Begins a read-only transaction that sees one consistent snapshot (`REPEATABLE READ,
+/// READ ONLY`), for listings and for the source of a copy.
+pub fn begin_read(client: &mut Client) -> Result<Transaction<'_>> {
+    Ok(client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?)
+}
