@@ -208,9 +208,12 @@ pub fn parse(url: &str) -> Result<Params> {
         options: None,
     };
     for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair
-            .split_once('=')
-            .ok_or_else(|| bad_url(format!("parameter without a value: {}", crate::error::echo(pair))))?;
+        let (k, v) = pair.split_once('=').ok_or_else(|| {
+            bad_url(format!(
+                "parameter without a value: {}",
+                crate::error::echo(pair)
+            ))
+        })?;
         let k = percent_decode(k, "parameter name")?;
         let v = percent_decode(v, "parameter value")?;
         match k.as_str() {
@@ -225,7 +228,10 @@ pub fn parse(url: &str) -> Result<Params> {
             "sslrootcert" => params.sslrootcert = Some(PathBuf::from(v)),
             "connect_timeout" => {
                 let secs: u64 = v.trim().parse().map_err(|_| {
-                    bad_url(format!("connect_timeout {} (whole seconds)", crate::error::echo(&v)))
+                    bad_url(format!(
+                        "connect_timeout {} (whole seconds)",
+                        crate::error::echo(&v)
+                    ))
                 })?;
                 if secs > 0 {
                     params.connect_timeout = Duration::from_secs(secs);
@@ -238,7 +244,12 @@ pub fn parse(url: &str) -> Result<Params> {
             "user" => user = Some(v),
             "password" => password = Some(v),
             "dbname" => dbname = Some(v),
-            _ => return Err(bad_url(format!("unknown parameter {}", crate::error::echo(&k)))),
+            _ => {
+                return Err(bad_url(format!(
+                    "unknown parameter {}",
+                    crate::error::echo(&k)
+                )));
+            }
         }
     }
     params.target.port = match port {
@@ -488,7 +499,12 @@ fn passfile_find(text: &str, target: &Target) -> Option<String> {
         target.host.as_str()
     };
     let port = target.port.to_string();
-    let wanted = [host, port.as_str(), target.dbname.as_str(), target.user.as_str()];
+    let wanted = [
+        host,
+        port.as_str(),
+        target.dbname.as_str(),
+        target.user.as_str(),
+    ];
     for line in text.lines() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.is_empty() || line.starts_with('#') {
@@ -546,10 +562,12 @@ fn tls_connector(
         }
         SslMode::VerifyCa | SslMode::VerifyFull => {
             let roots = root_store(rootcert)?;
-            let webpki =
-                rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
-                    .build()
-                    .map_err(|e| format!("TLS set-up: {e}"))?;
+            let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .build()
+            .map_err(|e| format!("TLS set-up: {e}"))?;
             if mode == SslMode::VerifyCa {
                 Arc::new(tls::ChainOnly(webpki))
             } else {
@@ -587,9 +605,7 @@ fn root_store(rootcert: Option<&Path>) -> std::result::Result<rustls::RootCertSt
             let found = rustls_native_certs::load_native_certs();
             roots.add_parsable_certificates(found.certs);
             if roots.is_empty() {
-                return Err(
-                    "no sslrootcert given and no system root certificates found".to_owned(),
-                );
+                return Err("no sslrootcert given and no system root certificates found".to_owned());
             }
         }
     }
@@ -626,7 +642,12 @@ mod tls {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, Error> {
-            verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+            verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
         }
         fn verify_tls13_signature(
             &self,
@@ -634,7 +655,12 @@ mod tls {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, Error> {
-            verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+            verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
         }
         fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
             self.0.signature_verification_algorithms.supported_schemes()
@@ -659,7 +685,8 @@ mod tls {
                 .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
             {
                 Err(Error::InvalidCertificate(
-                    CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+                    CertificateError::NotValidForName
+                    | CertificateError::NotValidForNameContext { .. },
                 )) => Ok(ServerCertVerified::assertion()),
                 other => other,
             }
@@ -683,5 +710,331 @@ mod tls {
         fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
             self.0.supported_verify_schemes()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::code_of;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    const SECRET: &str = "s3cret-Pw_9";
+
+    fn target(host: &str, port: u16, db: &str, user: &str) -> Target {
+        Target {
+            user: user.into(),
+            host: host.into(),
+            port,
+            dbname: db.into(),
+        }
+    }
+
+    #[test]
+    fn parses_every_part_and_parameter() {
+        let p = parse(
+            "postgresql://al%40ice:p%3Ass@db.example.com:6543/ten%20ant?sslmode=verify-full\
+             &sslrootcert=/etc/ca.pem&connect_timeout=3&application_name=ci\
+             &options=-csearch_path%3Dtenant_a",
+        )
+        .unwrap();
+        assert_eq!(
+            p.target,
+            target("db.example.com", 6543, "ten ant", "al@ice")
+        );
+        assert_eq!(p.url_password.as_deref(), Some("p:ss"));
+        assert_eq!(p.sslmode, SslMode::VerifyFull);
+        assert_eq!(p.sslrootcert, Some(PathBuf::from("/etc/ca.pem")));
+        assert_eq!(p.connect_timeout, Duration::from_secs(3));
+        assert_eq!(p.application_name, "ci");
+        assert_eq!(p.options.as_deref(), Some("-csearch_path=tenant_a"));
+        assert_eq!(p.target.to_string(), "al@ice@db.example.com:6543/ten ant");
+    }
+
+    #[test]
+    fn defaults_follow_libpq() {
+        let p = parse("postgres://bob@127.0.0.1/keys").unwrap();
+        assert_eq!(p.target, target("127.0.0.1", 5432, "keys", "bob"));
+        assert_eq!(p.sslmode, SslMode::Prefer);
+        assert_eq!(p.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(p.application_name, "keyctl");
+        assert_eq!(p.url_password, None);
+        // The database defaults to the user's name.
+        assert_eq!(parse("postgres://bob@h").unwrap().target.dbname, "bob");
+        let v6 = parse("postgres://bob@[::1]:5433/d").unwrap();
+        assert_eq!(v6.target.to_string(), "bob@[::1]:5433/d");
+        let sock = parse("postgres://bob@%2Fvar%2Frun%2Fpostgresql/d").unwrap();
+        assert_eq!(sock.target.host, "/var/run/postgresql");
+        let by_param = parse("postgres:///d?host=/tmp&port=5499&user=u").unwrap();
+        assert_eq!(by_param.target, target("/tmp", 5499, "d", "u"));
+    }
+
+    #[test]
+    fn refuses_bad_urls_without_echoing_the_password() {
+        for url in [
+            format!("mysql://u:{SECRET}@h/d"),
+            format!("postgres://u:{SECRET}@h/d?sslmode=bogus"),
+            format!("postgres://u:{SECRET}@h/d?sslmod=require"),
+            format!("postgres://u:{SECRET}@h:99999/d"),
+            format!("postgres://u:{SECRET}@h/d?connect_timeout=soon"),
+            format!("postgres://u:{SECRET}@h1,h2/d"),
+            format!("postgres://u:{SECRET}@h/d?password"),
+        ] {
+            let err = parse(&url).unwrap_err();
+            let text = format!("{err:#}");
+            assert_eq!(code_of(&err), Code::Usage, "{text}");
+            assert!(!text.contains(SECRET), "{text}");
+            assert!(!text.contains('\n'), "{text}");
+        }
+    }
+
+    #[test]
+    fn password_never_in_display_or_debug() {
+        let p = parse(&format!("postgres://u:{SECRET}@h/d?sslmode=require")).unwrap();
+        assert!(!p.target.to_string().contains(SECRET));
+        assert!(!format!("{p:?}").contains(SECRET));
+        assert_eq!(p.password().as_deref(), Some(SECRET));
+    }
+
+    #[test]
+    fn redacted_hides_every_password() {
+        assert_eq!(
+            redacted(&format!("postgres://u:{SECRET}@h:5/d?sslmode=require")),
+            "postgres://u:***@h:5/d?sslmode=require"
+        );
+        assert_eq!(
+            redacted(&format!("postgresql://h/d?user=u&password={SECRET}")),
+            "postgresql://h/d?user=u&password=***"
+        );
+        assert_eq!(redacted("postgres://u@h/d"), "postgres://u@h/d");
+        assert_eq!(redacted("/tmp/tenant.db"), "/tmp/tenant.db");
+        // A password holding `@` or `/` is still hidden whole.
+        let r = redacted("postgres://u:a%40b@h/d");
+        assert_eq!(r, "postgres://u:***@h/d");
+    }
+
+    #[test]
+    fn passfile_lines_wildcards_and_escapes() {
+        let text = "# comment\n\
+                    other:5432:*:u:wrong\n\
+                    h:5432:d\\:x:u:colon-db\n\
+                    *:5432:*:u:pa\\:ss\\\\word:tail\n\
+                    *:*:*:*:fallback\n";
+        let find = |t: Target| passfile_find(text, &t);
+        assert_eq!(
+            find(target("h", 5432, "d:x", "u")).as_deref(),
+            Some("colon-db")
+        );
+        assert_eq!(
+            find(target("h", 5432, "d", "u")).as_deref(),
+            Some("pa:ss\\word:tail")
+        );
+        assert_eq!(
+            find(target("h", 6000, "d", "v")).as_deref(),
+            Some("fallback")
+        );
+        // A socket connection matches `localhost`.
+        let sock = passfile_find(
+            "localhost:5432:d:u:local\n",
+            &target("/run/pg", 5432, "d", "u"),
+        );
+        assert_eq!(sock.as_deref(), Some("local"));
+        assert_eq!(
+            passfile_find("h:5432:d\n", &target("h", 5432, "d", "u")),
+            None
+        );
+    }
+
+    #[test]
+    fn passfile_ignored_unless_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pgpass");
+        std::fs::write(&path, "*:*:*:*:from-file\n").unwrap();
+        let t = target("h", 5432, "d", "u");
+        for (mode, expect) in [
+            (0o600, Some("from-file")),
+            (0o400, Some("from-file")),
+            (0o640, None),
+            (0o604, None),
+        ] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            assert_eq!(
+                passfile_lookup(&path, &t).as_deref(),
+                expect,
+                "mode {mode:o}"
+            );
+        }
+        assert_eq!(passfile_lookup(dir.path(), &t), None, "a directory");
+        assert_eq!(passfile_lookup(&dir.path().join("none"), &t), None);
+    }
+
+    fn refused(url: &str) -> anyhow::Error {
+        match connect(url) {
+            Ok(_) => panic!("connected to {}", redacted(url)),
+            Err(e) => e,
+        }
+    }
+
+    /// One line, exit 1, naming the target, never the password.
+    fn assert_plain(err: &anyhow::Error, target: &str) -> String {
+        let text = format!("{err:#}");
+        assert_eq!(code_of(err), Code::Runtime, "{text}");
+        assert!(
+            text.starts_with(&format!("cannot connect to {target}: ")),
+            "{text}"
+        );
+        assert!(!text.contains(SECRET), "{text}");
+        assert!(!text.contains('\n'), "{text}");
+        text
+    }
+
+    #[test]
+    fn server_down_is_one_plain_line() {
+        // A port nobody listens on: bind, note it, close.
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let err = refused(&format!(
+            "postgres://u:{SECRET}@127.0.0.1:{port}/d?sslmode=disable"
+        ));
+        let text = assert_plain(&err, &format!("u@127.0.0.1:{port}/d"));
+        assert!(text.contains("refused"), "{text}");
+    }
+
+    #[test]
+    fn a_stalled_server_is_bounded_by_connect_timeout() {
+        // Accepts the TCP connection and never answers: only the whole-start deadline
+        // can end this.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let _hold = std::thread::spawn(move || {
+            let conns: Vec<_> = listener.incoming().take(2).collect();
+            std::thread::sleep(Duration::from_secs(30));
+            drop(conns);
+        });
+        let started = std::time::Instant::now();
+        let err = refused(&format!(
+            "postgres://u:{SECRET}@127.0.0.1:{port}/d?connect_timeout=1&sslmode=disable"
+        ));
+        let elapsed = started.elapsed();
+        let text = assert_plain(&err, &format!("u@127.0.0.1:{port}/d"));
+        assert!(text.contains("connect_timeout"), "{text}");
+        assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    }
+
+    /// A fake server that asks for a cleartext password and answers with an error
+    /// quoting it back, as a hostile or careless server might: the password must not
+    /// reach the message. (The shared test server uses trust authentication and must not
+    /// be reconfigured, so a real refused login is not tested here.)
+    #[test]
+    fn a_refused_login_is_one_line_without_the_password() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut len = [0u8; 4];
+            s.read_exact(&mut len).unwrap();
+            let mut startup = vec![0u8; u32::from_be_bytes(len) as usize - 4];
+            s.read_exact(&mut startup).unwrap();
+            s.write_all(&[b'R', 0, 0, 0, 8, 0, 0, 0, 3]).unwrap(); // cleartext password
+            let mut tag = [0u8; 5];
+            s.read_exact(&mut tag).unwrap();
+            let mut body = vec![0u8; u32::from_be_bytes(tag[1..].try_into().unwrap()) as usize - 4];
+            s.read_exact(&mut body).unwrap();
+            let got = String::from_utf8_lossy(&body[..body.len() - 1]).into_owned();
+            let mut fields = Vec::new();
+            for (k, v) in [
+                (b'S', "FATAL"),
+                (b'V', "FATAL"),
+                (b'C', "28P01"),
+                (
+                    b'M',
+                    &format!("password authentication failed for user \"u\" ({got})"),
+                ),
+            ] {
+                fields.push(k);
+                fields.extend_from_slice(v.as_bytes());
+                fields.push(0);
+            }
+            fields.push(0);
+            let mut msg = vec![b'E'];
+            msg.extend_from_slice(&(fields.len() as u32 + 4).to_be_bytes());
+            msg.extend_from_slice(&fields);
+            s.write_all(&msg).unwrap();
+            got
+        });
+        let err = refused(&format!(
+            "postgres://u:{SECRET}@127.0.0.1:{port}/d?sslmode=disable"
+        ));
+        assert_eq!(
+            server.join().unwrap(),
+            SECRET,
+            "the fake server saw the password"
+        );
+        let text = assert_plain(&err, &format!("u@127.0.0.1:{port}/d"));
+        assert!(text.contains("password authentication failed"), "{text}");
+        assert!(text.contains("***"), "{text}");
+    }
+
+    /// The test server's URL with `sslmode` and friends, when the server offers TLS with
+    /// the Debian snake-oil certificate (issued for `localhost`).
+    fn tls_server() -> Option<(String, u16)> {
+        let server = super::super::testdb::server_url()?;
+        let p = parse(&server).ok()?;
+        let cert = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+        let mut c = p.connect().ok()?;
+        let ssl: String = c.query_one("SHOW ssl", &[]).ok()?.get(0);
+        let file: String = c.query_one("SHOW ssl_cert_file", &[]).ok()?.get(0);
+        if ssl != "on" || file != cert || p.target.host.starts_with('/') {
+            eprintln!("note: TLS tests skipped: the test server does not use {cert}");
+            return None;
+        }
+        Some((p.target.user, p.target.port))
+    }
+
+    #[test]
+    fn tls_modes_against_the_test_server() {
+        let Some((user, port)) = tls_server() else {
+            return;
+        };
+        let cert = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+        let encrypted = |url: String| -> bool {
+            let mut c = connect(&url).unwrap_or_else(|e| panic!("{url}: {e:#}"));
+            c.query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+        };
+        let base = |host: &str| format!("postgres://{user}@{host}:{port}/postgres");
+        assert!(encrypted(format!("{}?sslmode=require", base("127.0.0.1"))));
+        assert!(encrypted(base("127.0.0.1")), "prefer encrypts when offered");
+        assert!(!encrypted(format!("{}?sslmode=disable", base("127.0.0.1"))));
+        assert!(encrypted(format!(
+            "{}?sslmode=verify-full&sslrootcert={cert}",
+            base("localhost")
+        )));
+        // verify-ca checks the chain, not the name.
+        assert!(encrypted(format!(
+            "{}?sslmode=verify-ca&sslrootcert={cert}",
+            base("127.0.0.1")
+        )));
+        // verify-full against a certificate for another name: refused, one line.
+        let err = refused(&format!(
+            "postgres://{user}:{SECRET}@127.0.0.1:{port}/postgres?sslmode=verify-full&sslrootcert={cert}"
+        ));
+        let text = assert_plain(&err, &format!("{user}@127.0.0.1:{port}/postgres"));
+        assert!(text.contains("certificate"), "{text}");
+        // verify-full against roots that did not sign it: refused too.
+        let err = refused(&format!(
+            "{}?sslmode=verify-full&sslrootcert=/nonexistent/root.crt",
+            base("localhost")
+        ));
+        assert!(format!("{err:#}").contains("sslrootcert"), "{err:#}");
     }
 }

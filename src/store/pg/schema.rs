@@ -138,7 +138,10 @@ const INSUFFICIENT_PRIVILEGE: &str = "42501";
 
 /// The connection's current schema, where the tenant lives; refused (exit 1) when the
 /// `search_path` names no schema that exists.
-pub fn current_schema(client: &mut impl postgres::GenericClient, target: &Target) -> Result<String> {
+pub fn current_schema(
+    client: &mut impl postgres::GenericClient,
+    target: &Target,
+) -> Result<String> {
     let schema: Option<String> = client.query_one("SELECT current_schema()", &[])?.get(0);
     schema.ok_or_else(|| {
         fail(

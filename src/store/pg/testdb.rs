@@ -84,7 +84,10 @@ impl PgDb {
 impl Drop for PgDb {
     fn drop(&mut self) {
         let dropped = postgres::Client::connect(&self.server, postgres::NoTls).and_then(|mut c| {
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
         });
         if let Err(e) = dropped {
             eprintln!("warning: could not drop test database {}: {e}", self.name);
