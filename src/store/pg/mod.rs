@@ -16,6 +16,8 @@ pub mod connect;
 pub mod schema;
 #[cfg(test)]
 pub(crate) mod testdb;
+#[cfg(test)]
+mod tests;
 
 pub use connect::{Params, SslMode, Target, connect, describe, is_url, parse, redacted};
 
@@ -34,6 +36,11 @@ const LOCK_CLASS: i64 = super::APPLICATION_ID as i64;
 /// `BEGIN IMMEDIATE` does on SQLite. Writers on every host queue on it; waiting is
 /// bounded by the session's `lock_timeout` (30 s), then exit 1 "the tenant is busy".
 /// The lock is released by the transaction's commit or rollback.
+///
+/// The transaction is READ COMMITTED (the server's default), so every statement after
+/// the lock sees what the previous holder committed: the key limit and the chain's tail
+/// are read fresh. (REPEATABLE READ would take its snapshot at the lock statement,
+/// before the wait, and read stale rows.)
 pub fn begin_write(client: &mut Client) -> Result<Transaction<'_>> {
     let mut tx = client.transaction()?;
     // The key: the current schema's oid, so tenants in other schemas of the same
