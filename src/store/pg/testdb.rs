@@ -17,11 +17,28 @@ pub fn server_url() -> Option<String> {
         Ok(url) if !url.trim().is_empty() => Some(url.trim().to_owned()),
         _ => {
             NOTE.call_once(|| {
-                eprintln!(
-                    "note: the PostgreSQL half of the tests was not run: set {VAR} to a server \
-                     where tests may create databases, e.g. \
-                     {VAR}=postgres://root@127.0.0.1:5432/postgres cargo test"
-                );
+                // Once per `cargo test` run, not once per test binary: the binaries are
+                // children of one cargo process, so a marker keyed to it says whether
+                // another binary already told. Written past the test harness's output
+                // capture, so it shows.
+                let marker = std::env::temp_dir().join(format!(
+                    "keyctl-pg-skipped-{}",
+                    std::os::unix::process::parent_id()
+                ));
+                if std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(marker)
+                    .is_ok()
+                {
+                    use std::io::Write;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "note: the PostgreSQL half of the tests was not run: set {VAR} to a \
+                         server where tests may create databases, e.g. \
+                         {VAR}=postgres://root@127.0.0.1:5432/postgres cargo test"
+                    );
+                }
             });
             None
         }
