@@ -330,7 +330,7 @@ pub fn redacted(url: &str) -> String {
         let pairs: Vec<String> = q
             .split('&')
             .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if k == "password" => "password=***".to_owned(),
+                Some(("password", _)) => "password=***".to_owned(),
                 _ => pair.to_owned(),
             })
             .collect();
@@ -396,10 +396,11 @@ impl Params {
                 } else {
                     postgres::config::SslMode::Require
                 });
-                Some(tls_connector(mode, self.sslrootcert.as_deref()).map_err(|e| failed(e))?)
+                Some(tls_connector(mode, self.sslrootcert.as_deref()).map_err(&failed)?)
             }
         };
         let timeout = self.connect_timeout;
+        let prefer = self.sslmode == SslMode::Prefer;
         // The driver bounds each TCP attempt; a server that accepts and then stalls in
         // TLS or login is bounded here: the connect runs on its own thread and is
         // abandoned at the deadline.
@@ -409,7 +410,15 @@ impl Params {
             .spawn(move || {
                 let result = match tls {
                     None => config.connect(postgres::NoTls),
-                    Some(tls) => config.connect(tls),
+                    Some(tls) => config.connect(tls).or_else(|e| {
+                        // `prefer`, as in libpq: a failed TLS handshake is retried in plain.
+                        if prefer && is_tls_failure(&e) {
+                            config.ssl_mode(postgres::config::SslMode::Disable);
+                            config.connect(postgres::NoTls)
+                        } else {
+                            Err(e)
+                        }
+                    }),
                 }
                 .and_then(|mut client| {
                     client.batch_execute(&format!(
@@ -459,6 +468,11 @@ pub fn describe(e: &postgres::Error) -> String {
             .to_owned();
     }
     s.replace('\n', " ")
+}
+
+/// Whether the connect failed in the TLS handshake (not in TCP or login).
+fn is_tls_failure(e: &postgres::Error) -> bool {
+    e.to_string() == "error performing TLS handshake"
 }
 
 /// The password file: `PGPASSFILE`, else `~/.pgpass`.

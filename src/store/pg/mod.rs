@@ -66,6 +66,39 @@ pub fn begin_write(client: &mut Client) -> Result<Transaction<'_>> {
     }
 }
 
+/// Commits `tx`. A commit the server refused is an ordinary error (nothing changed); a
+/// connection lost once `COMMIT` was sent leaves the outcome unknown, and the message
+/// says so and how to check, instead of guessing (SPEC §11 "Failures are plain").
+pub fn commit(tx: Transaction<'_>, target: &Target) -> Result<()> {
+    match tx.commit() {
+        Ok(()) => Ok(()),
+        // An ERROR answers the COMMIT itself: rolled back. A FATAL (the session was
+        // terminated, the server is shutting down) or a dropped connection does not say
+        // whether the commit was made before the session ended.
+        Err(e)
+            if e.as_db_error()
+                .is_some_and(|d| d.parsed_severity() == Some(postgres::error::Severity::Error)) =>
+        {
+            Err(fail(
+                Code::Runtime,
+                format!(
+                    "{target} refused the commit: {}; nothing changed",
+                    describe(&e)
+                ),
+            ))
+        }
+        Err(e) => Err(fail(
+            Code::Runtime,
+            format!(
+                "lost the connection to {target} after COMMIT was sent ({}): whether the \
+                 change was made is unknown; check with keyctl events (or keyctl keys show) \
+                 before retrying",
+                describe(&e)
+            ),
+        )),
+    }
+}
+
 /// Begins a read-only transaction that sees one consistent snapshot (`REPEATABLE READ,
 /// READ ONLY`), for listings and for the source of a copy.
 pub fn begin_read(client: &mut Client) -> Result<Transaction<'_>> {

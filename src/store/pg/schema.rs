@@ -210,7 +210,22 @@ fn ensure_trgm(tx: &mut Transaction<'_>, target: &Target) -> Result<String> {
     if let Some(schema) = installed(tx)? {
         return Ok(schema);
     }
-    if let Err(e) = tx.batch_execute("CREATE EXTENSION IF NOT EXISTS pg_trgm") {
+    // In `public` when we may create there, so that dropping one tenant's schema never
+    // takes the extension (and other tenants' search indexes) with it; else in the
+    // tenant's own schema.
+    let in_public: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public') \
+             AND has_schema_privilege('public', 'CREATE')",
+            &[],
+        )?
+        .get(0);
+    let create = if in_public {
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"
+    } else {
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm"
+    };
+    if let Err(e) = tx.batch_execute(create) {
         let why = if e.code().is_some_and(|c| c.code() == INSUFFICIENT_PRIVILEGE) {
             format!(
                 "the pg_trgm extension (for key search) is missing and {} may not create it: \

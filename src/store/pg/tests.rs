@@ -431,3 +431,63 @@ fn session_settings_and_a_read_only_snapshot() {
     assert!(err.to_string().contains("db error"), "{err}");
     assert_eq!(err.code().unwrap().code(), "25006", "read-only transaction");
 }
+
+#[test]
+fn a_connection_lost_at_commit_says_the_outcome_is_unknown() {
+    let Some((db, target, mut c)) = tenant() else {
+        return;
+    };
+    let pid: i32 = c.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+    let tx = {
+        let mut tx = begin_write(&mut c).unwrap();
+        tx.batch_execute("UPDATE settings SET enabled = true")
+            .unwrap();
+        tx
+    };
+    db.client()
+        .execute("SELECT pg_terminate_backend($1)", &[&pid])
+        .unwrap();
+    let err = commit(tx, &target).unwrap_err();
+    let text = format!("{err:#}");
+    assert_eq!(code_of(&err), Code::Runtime);
+    assert!(
+        text.starts_with(&format!("lost the connection to {target} after COMMIT")),
+        "{text}"
+    );
+    assert!(text.contains("unknown"), "{text}");
+    assert!(!text.contains('\n'), "{text}");
+}
+
+#[test]
+fn the_extension_lives_in_public_so_dropping_a_tenant_spares_the_others() {
+    let Some(db) = PgDb::new() else {
+        return;
+    };
+    db.client()
+        .batch_execute("CREATE SCHEMA tenant_a; CREATE SCHEMA tenant_b")
+        .unwrap();
+    for schema in ["tenant_a", "tenant_b"] {
+        let p = parse(&db.url_with(&format!("options=-csearch_path%3D{schema}"))).unwrap();
+        schema::init(&mut p.connect().unwrap(), &p.target, |_| Ok(())).unwrap();
+    }
+    let mut admin = db.client();
+    let home: String = admin
+        .query_one(
+            "SELECT n.nspname::text FROM pg_extension e \
+             JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(home, "public");
+    admin.batch_execute("DROP SCHEMA tenant_a CASCADE").unwrap();
+    let n: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'tenant_b' \
+             AND indexname LIKE 'keys_search_%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 3);
+}
