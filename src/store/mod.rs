@@ -3,6 +3,7 @@
 //! this module names a driver or writes SQL.
 
 mod api;
+pub(crate) mod pg;
 mod sqlite;
 
 pub use api::{Backend, Filter, KeyAgainstLog, NewKey, Query, SortField, TopRow, Tx};

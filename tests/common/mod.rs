@@ -562,3 +562,11 @@ pub const NEEDS_FILE: &[(&[&str], &str)] = &[
     (&["events", "head"], ""),
     (&["events", "show", "1"], ""),
 ];
+
+// PostgreSQL: a fresh database per test on the server `KEYCTL_TEST_POSTGRES` names,
+// dropped even when the test panics. The one implementation is shared with the unit
+// tests in `src/store/pg`.
+#[path = "../../src/store/pg/testdb.rs"]
+mod pg_testdb;
+#[allow(unused_imports)] // not every test binary uses PostgreSQL yet
+pub use pg_testdb::{PgDb, server_url as pg_server_url};

@@ -3,7 +3,7 @@
 
 mod events;
 mod keys;
-mod schema;
+pub(crate) mod schema;
 mod settings;
 mod users;
 
