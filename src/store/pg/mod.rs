@@ -26,6 +26,28 @@ use crate::error::{Code, fail};
 use anyhow::Result;
 use postgres::{Client, IsolationLevel, Transaction};
 
+/// Opens the tenant `url` names for every command but `init`: connects (see
+/// [`Params::connect`]) and runs [`schema::check`] (no tenant or a newer one: exit 1;
+/// an older one is migrated). The [`Target`] is for messages.
+pub fn open(url: &str) -> Result<(Client, Target)> {
+    let params = parse(url)?;
+    let mut client = params.connect()?;
+    schema::check(&mut client, &params.target)?;
+    Ok((client, params.target))
+}
+
+/// Creates the tenant `url` names (`init`): connects and runs [`schema::init`], `fill`
+/// writing the first admin and events in the creating transaction.
+pub fn create(
+    url: &str,
+    fill: impl FnOnce(&mut Transaction<'_>) -> Result<()>,
+) -> Result<(Client, Target)> {
+    let params = parse(url)?;
+    let mut client = params.connect()?;
+    schema::init(&mut client, &params.target, fill)?;
+    Ok((client, params.target))
+}
+
 /// SQLSTATE 55P03 `lock_not_available`: `lock_timeout` ran out.
 const LOCK_NOT_AVAILABLE: &str = "55P03";
 

@@ -491,3 +491,22 @@ fn the_extension_lives_in_public_so_dropping_a_tenant_spares_the_others() {
         .get(0);
     assert_eq!(n, 3);
 }
+
+#[test]
+fn create_then_open_by_url() {
+    let Some(db) = PgDb::new() else {
+        return;
+    };
+    let Err(err) = open(&db.url) else {
+        panic!("opened an empty database");
+    };
+    assert!(format!("{err:#}").contains("run keyctl init"), "{err:#}");
+    let (_c, target) = create(&db.url, |_| Ok(())).unwrap();
+    assert_eq!(target.dbname, db.name);
+    let (mut c, _) = open(&db.url).unwrap();
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM settings", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+}
