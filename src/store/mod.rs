@@ -8,7 +8,6 @@ mod sqlite;
 
 pub use api::{Backend, Filter, KeyAgainstLog, NewKey, Query, SortField, TopRow, Tx};
 
-use crate::error::{Code, fail};
 use anyhow::Result;
 use std::path::Path;
 
@@ -19,14 +18,16 @@ pub(crate) fn is_postgres(db: &Path) -> bool {
         .is_some_and(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
 }
 
+/// The URL when `db` names a PostgreSQL database.
+fn postgres_url(db: &Path) -> Option<&str> {
+    if is_postgres(db) { db.to_str() } else { None }
+}
+
 /// Opens an existing tenant database; a missing, foreign or newer one is refused
 /// untouched.
 pub(crate) fn open(db: &Path) -> Result<Box<dyn Backend>> {
-    if is_postgres(db) {
-        return Err(fail(
-            Code::Runtime,
-            "PostgreSQL support is not built in yet",
-        ));
+    if let Some(url) = postgres_url(db) {
+        return Ok(Box::new(pg::PgBackend::open(url)?));
     }
     Ok(Box::new(sqlite::SqliteDb::open(db)?))
 }
@@ -37,11 +38,8 @@ pub(crate) fn create(
     db: &Path,
     fill: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
 ) -> Result<Box<dyn Backend>> {
-    if is_postgres(db) {
-        return Err(fail(
-            Code::Runtime,
-            "PostgreSQL support is not built in yet",
-        ));
+    if let Some(url) = postgres_url(db) {
+        return Ok(Box::new(pg::PgBackend::create(url, fill)?));
     }
     Ok(Box::new(sqlite::SqliteDb::create(db, fill)?))
 }

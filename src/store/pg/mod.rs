@@ -12,6 +12,7 @@
 // will (issue 10).
 #![allow(dead_code)]
 
+mod backend;
 pub mod connect;
 pub mod schema;
 #[cfg(test)]
@@ -19,7 +20,8 @@ pub(crate) mod testdb;
 #[cfg(test)]
 mod tests;
 
-#[allow(unused_imports)] // used by the backend being wired in (issue 10)
+pub(crate) use backend::PgBackend;
+#[allow(unused_imports)]
 pub use connect::{Params, SslMode, Target, connect, describe, is_url, parse, redacted};
 
 use crate::error::{Code, fail};
