@@ -104,7 +104,7 @@ fn plain(e: anyhow::Error, target: &impl std::fmt::Display) -> anyhow::Error {
     if e.chain().any(|c| c.downcast_ref::<Failure>().is_some()) {
         return e;
     }
-    match e.root_cause().downcast_ref::<postgres::Error>() {
+    match e.chain().find_map(|c| c.downcast_ref::<postgres::Error>()) {
         Some(pg) => {
             let what = if pg.is_closed() || pg.as_db_error().is_none() {
                 format!("lost the connection to {target}: {}", super::describe(pg))

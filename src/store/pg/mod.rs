@@ -13,6 +13,8 @@
 #![allow(dead_code)]
 
 mod backend;
+#[cfg(test)]
+mod backend_tests;
 pub mod connect;
 pub mod schema;
 #[cfg(test)]
