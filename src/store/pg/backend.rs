@@ -55,10 +55,9 @@ impl PgBackend {
     ) -> Result<PgBackend> {
         let mut stmts = HashMap::new();
         let (client, t) = super::create(url, |tx| {
-            fill(&mut PgTx {
-                tx,
-                stmts: &mut stmts,
-            })
+            let mut t = PgTx::new(tx, &mut stmts);
+            fill(&mut t)?;
+            t.flush()
         })
         .map_err(|e| plain(e, &redacted_target(url)))?;
         Ok(PgBackend {
@@ -86,7 +85,9 @@ impl PgBackend {
             if usage {
                 tx.batch_execute("SET LOCAL synchronous_commit = off")?;
             }
-            f(&mut PgTx { tx: &mut tx, stmts })?;
+            let mut t = PgTx::new(&mut tx, stmts);
+            f(&mut t)?;
+            t.flush()?;
             super::commit(tx, target)
         })();
         result.map_err(|e| plain(e, target))
@@ -106,7 +107,13 @@ fn plain(e: anyhow::Error, target: &impl std::fmt::Display) -> anyhow::Error {
     }
     match e.chain().find_map(|c| c.downcast_ref::<postgres::Error>()) {
         Some(pg) => {
-            let what = if pg.is_closed() || pg.as_db_error().is_none() {
+            let session_ended = pg.as_db_error().is_none_or(|d| {
+                matches!(
+                    d.parsed_severity(),
+                    Some(postgres::error::Severity::Fatal | postgres::error::Severity::Panic)
+                )
+            });
+            let what = if pg.is_closed() || session_ended {
                 format!("lost the connection to {target}: {}", super::describe(pg))
             } else {
                 format!("{target}: {}", super::describe(pg))
@@ -135,7 +142,7 @@ impl Backend for PgBackend {
         } = self;
         let result = (|| -> Result<()> {
             let mut tx = super::begin_read(client)?;
-            f(&mut PgTx { tx: &mut tx, stmts })?;
+            f(&mut PgTx::new(&mut tx, stmts))?;
             tx.rollback()?;
             Ok(())
         })();
@@ -156,10 +163,26 @@ impl Backend for PgBackend {
 }
 
 /// One open transaction on a PostgreSQL tenant.
+///
+/// Once a copy has begun in it (`put_user_row` or `put_key_row` called), key rows and
+/// events are gathered and sent with binary `COPY … FROM STDIN` every [`COPY_BATCH`]
+/// rows, at `finish_copy` and before the transaction commits (or before `head`, which
+/// must see them): a copy into an empty target, which reads nothing back meanwhile.
 struct PgTx<'t, 'c> {
     tx: &'t mut Transaction<'c>,
     stmts: &'t mut HashMap<String, Statement>,
+    /// Whether a copy has begun in this transaction.
+    copying: bool,
+    /// Key rows not sent yet.
+    keys: Vec<KeyRow>,
+    /// Events not sent yet.
+    events: Vec<Event>,
+    /// The seqs of copied keys whose `owner_uid` is NULL (the insert trigger fills it).
+    no_owner: Vec<i64>,
 }
+
+/// Rows per `COPY` of a copy.
+const COPY_BATCH: usize = 10_000;
 
 /// The columns of a [`User`] (then, where asked for, its uid).
 const USER_COLUMNS: &str = "name, tenant_admin, developer, licence, created, auditor";
@@ -315,7 +338,94 @@ fn refs(args: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
         .collect()
 }
 
-impl PgTx<'_, '_> {
+impl<'t, 'c> PgTx<'t, 'c> {
+    fn new(tx: &'t mut Transaction<'c>, stmts: &'t mut HashMap<String, Statement>) -> Self {
+        PgTx {
+            tx,
+            stmts,
+            copying: false,
+            keys: Vec::new(),
+            events: Vec::new(),
+            no_owner: Vec::new(),
+        }
+    }
+
+    /// Sends the gathered key rows and events of a copy (binary `COPY`).
+    fn flush(&mut self) -> Result<()> {
+        use postgres::binary_copy::BinaryCopyInWriter;
+        use postgres::types::Type;
+        if !self.keys.is_empty() {
+            let writer = self.tx.copy_in(&format!(
+                "COPY keys ({KEY_ROW_COLUMNS}) FROM STDIN (FORMAT binary)"
+            ))?;
+            let i8 = Type::INT8;
+            let t = Type::TEXT;
+            let types = [
+                i8.clone(),
+                t.clone(),
+                Type::BYTEA,
+                t.clone(),
+                t.clone(),
+                i8.clone(),
+                i8.clone(),
+                i8.clone(),
+                i8.clone(),
+                i8.clone(),
+                i8.clone(),
+                i8,
+                t,
+            ];
+            let mut w = BinaryCopyInWriter::new(writer, &types);
+            for k in self.keys.drain(..) {
+                w.write(&[
+                    &k.seq,
+                    &k.id,
+                    &k.hash,
+                    &k.name,
+                    &k.owner,
+                    &k.owner_uid,
+                    &k.created,
+                    &k.updated,
+                    &k.expires,
+                    &k.revoked,
+                    &k.last_used,
+                    &k.uses,
+                    &k.replaced_by,
+                ])?;
+            }
+            w.finish()?;
+        }
+        if !self.events.is_empty() {
+            let writer = self.tx.copy_in(&format!(
+                "COPY events ({EVENT_COLUMNS}) FROM STDIN (FORMAT binary)"
+            ))?;
+            let types = [
+                Type::INT8,
+                Type::INT8,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+            ];
+            let mut w = BinaryCopyInWriter::new(writer, &types);
+            for e in self.events.drain(..) {
+                w.write(&[
+                    &e.id, &e.time, &e.kind, &e.actor, &e.key_id, &e.details, &e.hash,
+                ])?;
+            }
+            w.finish()?;
+        }
+        if !self.no_owner.is_empty() {
+            let seqs = std::mem::take(&mut self.no_owner);
+            self.execute(
+                "UPDATE keys SET owner_uid = NULL WHERE seq = ANY($1) AND owner_uid IS NOT NULL",
+                &[&seqs],
+            )?;
+        }
+        Ok(())
+    }
+
     /// The prepared statement for `sql`, from the connection's cache.
     fn prep(&mut self, sql: &str) -> Result<Statement> {
         if let Some(s) = self.stmts.get(sql) {
@@ -656,12 +766,20 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn head(&mut self) -> Result<Option<(i64, String)>> {
+        self.flush()?;
         self.query_opt("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", &[])?
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
             .transpose()
     }
 
     fn insert_event(&mut self, e: &Event) -> Result<()> {
+        if self.copying {
+            self.events.push(e.clone());
+            if self.events.len() >= COPY_BATCH {
+                self.flush()?;
+            }
+            return Ok(());
+        }
         self.execute(
             "INSERT INTO events (id, time, type, actor, key_id, details, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -819,6 +937,7 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn put_user_row(&mut self, row: &UserRow) -> Result<()> {
+        self.copying = true;
         let u = &row.user;
         self.execute(
             &format!(
@@ -838,37 +957,18 @@ impl Tx for PgTx<'_, '_> {
         Ok(())
     }
 
-    /// Stores a key row exactly. The schema's trigger fills a NULL `owner_uid` from the
-    /// owner's name (for rows inserted by hand); a copied key of no recorded identity
-    /// must stay so (it is nobody's own), so its NULL is put back at once (the guard
-    /// trigger allows changing `owner_uid`).
+    /// Stores a key row exactly (sent with the next `COPY`). The schema's trigger fills
+    /// a NULL `owner_uid` from the owner's name (for rows inserted by hand); a copied
+    /// key of no recorded identity must stay so (it is nobody's own), so its NULL is put
+    /// back after the `COPY` (the guard trigger allows changing `owner_uid`).
     fn put_key_row(&mut self, k: &KeyRow) -> Result<()> {
-        self.execute(
-            &format!(
-                "INSERT INTO keys ({KEY_ROW_COLUMNS}) OVERRIDING SYSTEM VALUE \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-            ),
-            &[
-                &k.seq,
-                &k.id,
-                &k.hash,
-                &k.name,
-                &k.owner,
-                &k.owner_uid,
-                &k.created,
-                &k.updated,
-                &k.expires,
-                &k.revoked,
-                &k.last_used,
-                &k.uses,
-                &k.replaced_by,
-            ],
-        )?;
+        self.copying = true;
         if k.owner_uid.is_none() {
-            self.execute(
-                "UPDATE keys SET owner_uid = NULL WHERE seq = $1 AND owner_uid IS NOT NULL",
-                &[&k.seq],
-            )?;
+            self.no_owner.push(k.seq);
+        }
+        self.keys.push(k.clone());
+        if self.keys.len() >= COPY_BATCH {
+            self.flush()?;
         }
         Ok(())
     }
@@ -877,6 +977,7 @@ impl Tx for PgTx<'_, '_> {
     /// and past every key's `owner_uid` (a removed user's identity must never be
     /// handed to a new user, who would then own those keys), `seq` past the keys'.
     fn finish_copy(&mut self) -> Result<()> {
+        self.flush()?;
         self.query_one(
             "SELECT setval(pg_get_serial_sequence('users', 'uid'), \
                  greatest((SELECT max(uid) FROM users), (SELECT max(owner_uid) FROM keys), 0) + 1, \

@@ -318,3 +318,60 @@ fn a_rolled_back_write_changes_nothing_and_describe_names_the_target() {
     assert!(msg.contains(&pgdb.name), "{msg}");
     assert!(!msg.contains('\n'), "{msg}");
 }
+
+#[test]
+fn a_large_copy_goes_in_batches_and_a_failed_one_leaves_nothing() {
+    let Some(pgdb) = PgDb::new() else {
+        return;
+    };
+    let mut pg = PgBackend::create(&pgdb.url, &mut |_| Ok(())).unwrap();
+    let n = 25_001;
+    let put = |tx: &mut dyn Tx, dup: bool| -> anyhow::Result<()> {
+        tx.put_user_row(&UserRow {
+            uid: 2,
+            user: user("admin"),
+        })?;
+        for i in 1..=n {
+            let uid = if i % 7 == 0 { None } else { Some(2) };
+            let id = if dup && i == n {
+                "k1".to_owned()
+            } else {
+                format!("k{i}")
+            };
+            tx.put_key_row(&key(i, &id, "bulk", "admin", uid))?;
+        }
+        for i in 1..=n {
+            tx.insert_event(&Event {
+                id: i,
+                time: i,
+                kind: "api-key.generated".to_owned(),
+                actor: "admin".to_owned(),
+                key_id: Some(format!("k{i}")),
+                details: "{}".to_owned(),
+                hash: "h".to_owned(),
+            })?;
+        }
+        tx.finish_copy()
+    };
+    let err = pg.write(&mut |tx| put(tx, true)).unwrap_err();
+    assert!(format!("{err:#}").contains(&pgdb.name), "{err:#}");
+    let mut c = pgdb.client();
+    let count =
+        |c: &mut postgres::Client, sql: &str| -> i64 { c.query_one(sql, &[]).unwrap().get(0) };
+    assert_eq!(count(&mut c, "SELECT count(*) FROM keys"), 0);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM users"), 0);
+    pg.write(&mut |tx| put(tx, false)).unwrap();
+    assert_eq!(count(&mut c, "SELECT count(*) FROM keys"), n);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM events"), n);
+    assert_eq!(
+        count(&mut c, "SELECT count(*) FROM keys WHERE owner_uid IS NULL"),
+        n / 7
+    );
+    let mut head = None;
+    pg.read(&mut |tx| {
+        head = tx.head()?;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(head, Some((n, "h".to_owned())));
+}
