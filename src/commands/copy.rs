@@ -35,11 +35,9 @@ fn show(bar: &mut Option<ProgressBar>, step: CopyProgress) {
         {
             let b = ProgressBar::with_draw_target(Some(events), ProgressDrawTarget::stderr());
             b.set_style(
-                ProgressStyle::with_template(
-                    "{msg:>14} [{bar:32}] {pos}/{len} events ({eta} left)",
-                )
-                .expect("a valid template")
-                .progress_chars("=> "),
+                ProgressStyle::with_template("{msg:>14} [{bar:32}] {pos}/{len} events, {elapsed}")
+                    .expect("a valid template")
+                    .progress_chars("=> "),
             );
             b.set_message("copying");
             *bar = Some(b);
