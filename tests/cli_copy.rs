@@ -497,3 +497,21 @@ fn a_large_tenant_copies_without_a_bar_off_a_terminal() {
         assert_eq!(count(&to), 12_000);
     }
 }
+
+#[test]
+fn a_postgres_schema_that_holds_tables_is_refused_before_the_source_changes() {
+    // Runs before the PostgreSQL backend exists: the check of the target needs only a
+    // connection.
+    let Some(pg) = PgDb::new() else {
+        return;
+    };
+    pg.client()
+        .batch_execute("CREATE TABLE unrelated (x int)")
+        .unwrap();
+    let env = Env::with_dev();
+    let before = snapshot_with_events(&env);
+    let a = env.run("admin", &["copy", "--to", &pg.url]);
+    let err = one_line_error(&a, 5);
+    assert!(err.contains("already holds 1 table"), "{err}");
+    assert_eq!(snapshot_with_events(&env), before, "the source changed");
+}
