@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Generate, list, search, show, rename, revoke, delete and verify keys')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke keys (same as `keys revoke`)')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List the audit log, or check its hash chain')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy the whole tenant into a new database: a backup, or a move between backends')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -629,6 +630,19 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
         'keyctl;events;help;help' {
             break
         }
+        'keyctl;copy' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The new database: a file that does not exist yet, or a postgres:// URL of an empty schema')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'keyctl;completions' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
@@ -648,6 +662,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Generate, list, search, show, rename, revoke, delete and verify keys')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke keys (same as `keys revoke`)')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List the audit log, or check its hash chain')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy the whole tenant into a new database: a backup, or a move between backends')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -768,6 +783,9 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;help;events;top' {
+            break
+        }
+        'keyctl;help;copy' {
             break
         }
         'keyctl;help;completions' {

@@ -19,6 +19,9 @@ _keyctl() {
             keyctl,completions)
                 cmd="keyctl__subcmd__completions"
                 ;;
+            keyctl,copy)
+                cmd="keyctl__subcmd__copy"
+                ;;
             keyctl,events)
                 cmd="keyctl__subcmd__events"
                 ;;
@@ -72,6 +75,9 @@ _keyctl() {
                 ;;
             keyctl__subcmd__help,completions)
                 cmd="keyctl__subcmd__help__subcmd__completions"
+                ;;
+            keyctl__subcmd__help,copy)
+                cmd="keyctl__subcmd__help__subcmd__copy"
                 ;;
             keyctl__subcmd__help,events)
                 cmd="keyctl__subcmd__help__subcmd__events"
@@ -332,7 +338,7 @@ _keyctl() {
 
     case "${cmd}" in
         keyctl)
-            opts="-q -h -V --db --as --format --quiet --help --version init users settings keys revoke events completions help"
+            opts="-q -h -V --db --as --format --quiet --help --version init users settings keys revoke events copy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,6 +370,36 @@ _keyctl() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        keyctl__subcmd__copy)
+            opts="-q -h -V --to --db --as --format --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -634,7 +670,7 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__help)
-            opts="init users settings keys revoke events completions help"
+            opts="init users settings keys revoke events copy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -648,6 +684,20 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        keyctl__subcmd__help__subcmd__copy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

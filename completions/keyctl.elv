@@ -33,6 +33,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand keys 'Generate, list, search, show, rename, revoke, delete and verify keys'
             cand revoke 'Revoke keys (same as `keys revoke`)'
             cand events 'List the audit log, or check its hash chain'
+            cand copy 'Copy the whole tenant into a new database: a backup, or a move between backends'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -557,6 +558,18 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;events;help;help'= {
         }
+        &'keyctl;copy'= {
+            cand --to 'The new database: a file that does not exist yet, or a postgres:// URL of an empty schema'
+            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --as 'Act as this user [default: the OS login name]'
+            cand --format 'Output format'
+            cand -q 'Print IDs only, one per line, where a command lists things'
+            cand --quiet 'Print IDs only, one per line, where a command lists things'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'keyctl;completions'= {
             cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
@@ -575,6 +588,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand keys 'Generate, list, search, show, rename, revoke, delete and verify keys'
             cand revoke 'Revoke keys (same as `keys revoke`)'
             cand events 'List the audit log, or check its hash chain'
+            cand copy 'Copy the whole tenant into a new database: a backup, or a move between backends'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -664,6 +678,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;help;events;head'= {
         }
         &'keyctl;help;events;top'= {
+        }
+        &'keyctl;help;copy'= {
         }
         &'keyctl;help;completions'= {
         }

@@ -38,6 +38,7 @@ complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "settings" -d 'Show or
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "keys" -d 'Generate, list, search, show, rename, revoke, delete and verify keys'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "revoke" -d 'Revoke keys (same as `keys revoke`)'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "events" -d 'List the audit log, or check its hash chain'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "copy" -d 'Copy the whole tenant into a new database: a backup, or a move between backends'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand init" -l admin -d 'The first tenant admin' -r
@@ -394,6 +395,15 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_su
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "head" -d 'Print the newest event as ID:HASH, to keep elsewhere as an anchor'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "top" -d 'Keys ranked by uses in a window, to spot extensive use'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -l to -d 'The new database: a file that does not exist yet, or a postgres:// URL of an empty schema' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -l as -d 'Act as this user [default: the OS login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
+json\t'One JSON document (an array for lists)'
+csv\t'A header row, then rows (RFC 4180)'"
+complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
+complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -s V -l version -d 'Print version'
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
@@ -402,14 +412,15 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events completions help" -f -a "init" -d 'Create the tenant database; NAME becomes a tenant admin with a licence'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events completions help" -f -a "users" -d 'Manage users and their roles (tenant admins)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events completions help" -f -a "settings" -d 'Show or change the tenant\'s API-key settings'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events completions help" -f -a "keys" -d 'Generate, list, search, show, rename, revoke, delete and verify keys'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events completions help" -f -a "revoke" -d 'Revoke keys (same as `keys revoke`)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events completions help" -f -a "events" -d 'List the audit log, or check its hash chain'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events copy completions help" -f -a "init" -d 'Create the tenant database; NAME becomes a tenant admin with a licence'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events copy completions help" -f -a "users" -d 'Manage users and their roles (tenant admins)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events copy completions help" -f -a "settings" -d 'Show or change the tenant\'s API-key settings'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events copy completions help" -f -a "keys" -d 'Generate, list, search, show, rename, revoke, delete and verify keys'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events copy completions help" -f -a "revoke" -d 'Revoke keys (same as `keys revoke`)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events copy completions help" -f -a "events" -d 'List the audit log, or check its hash chain'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events copy completions help" -f -a "copy" -d 'Copy the whole tenant into a new database: a backup, or a move between backends'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events copy completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from init users settings keys revoke events copy completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List users, their roles and licences'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "add" -d 'Register a user'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "grant" -d 'Give a user a role'

@@ -79,12 +79,33 @@ pub enum Command {
     Revoke(RevokeArgs),
     /// List the audit log, or check its hash chain
     Events(EventsArgs),
+    /// Copy the whole tenant into a new database: a backup, or a move between backends
+    Copy(CopyArgs),
     /// Print a shell completion script
     Completions {
         /// The shell
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// Where `copy` writes the tenant.
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Copy the whole tenant (--db) into a new database: users, settings, keys \
+                  (hashes, usage, successors) and every event with its ID and hash, from one \
+                  consistent snapshot, written in one transaction (a failure leaves no copy). \
+                  A tenant.copied event is appended to the source first, so both end with the \
+                  same `events head`. Tenant admins only.",
+    after_help = "Examples:\n  keyctl copy --to backup.db\n  \
+                  keyctl --db postgres://keyctl@db.example.com/keys copy --to laptop.db\n  \
+                  keyctl copy --to postgres://keyctl@db.example.com/keys\n\n\
+                  Prints a summary on stderr; with --format json, a record on stdout."
+)]
+pub struct CopyArgs {
+    /// The new database: a file that does not exist yet, or a postgres:// URL of an empty schema
+    #[arg(long, value_name = "DB")]
+    pub to: PathBuf,
 }
 
 /// A role on the command line.

@@ -33,6 +33,7 @@ pub mod policy;
 pub mod text;
 pub mod token;
 
+mod copy;
 mod events;
 mod follow;
 mod keys;
@@ -43,6 +44,7 @@ mod tenant;
 mod users;
 mod verify;
 
+pub use copy::{Copied, CopyProgress};
 pub use events::{Anchor, ChainReport};
 pub use keys::{BulkOutcome, BulkResult, Expiry, Generated, check_key_id};
 pub use model::{Event, Key, Role, Settings, Status, User};

@@ -231,6 +231,8 @@ pub mod event_type {
     pub const KEY_REJECTED: &str = "api-key.rejected";
     /// An action was denied.
     pub const ACCESS_DENIED: &str = "access.denied";
+    /// The whole tenant was copied into a new database (`keyctl copy`).
+    pub const TENANT_COPIED: &str = "tenant.copied";
     /// Every type, for validating `--type`.
     pub const ALL: &[&str] = &[
         USER_ADDED,
@@ -247,5 +249,6 @@ pub mod event_type {
         KEY_USED,
         KEY_REJECTED,
         ACCESS_DENIED,
+        TENANT_COPIED,
     ];
 }

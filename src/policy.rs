@@ -27,6 +27,8 @@ pub enum Action {
     RevokeKey,
     /// `events ...`.
     ReadEvents,
+    /// `copy`.
+    CopyTenant,
 }
 
 impl Action {
@@ -44,6 +46,7 @@ impl Action {
             Action::DeleteKey => "keys.delete",
             Action::RevokeKey => "keys.revoke",
             Action::ReadEvents => "events.read",
+            Action::CopyTenant => "tenant.copy",
         }
     }
 }
@@ -106,6 +109,8 @@ pub fn allow(op: &Operator, action: Action) -> Result<Scope, String> {
         Action::RevokeKey => Err(need_admin("revoking keys")),
         Action::ReadEvents if reader => Ok(Scope::All),
         Action::ReadEvents => Err(need_reader("reading events")),
+        Action::CopyTenant if admin => Ok(Scope::All),
+        Action::CopyTenant => Err(need_admin("copying the tenant")),
     }
 }
 
@@ -204,7 +209,7 @@ mod tests {
             &admin, &dev, &dev_nolic, &plain, &both, &aud, &aud_dev, &aud_admin,
         ];
         #[rustfmt::skip]
-        let rows: [(Action, [Option<Scope>; 8]); 11] = [
+        let rows: [(Action, [Option<Scope>; 8]); 12] = [
             //                admin dev nolic plain both aud aud+dev aud+admin
             (ShowSettings,   [A, A, A, A, A, A, A, A]),
             (ChangeSettings, [A, N, N, N, A, N, N, A]),
@@ -217,6 +222,7 @@ mod tests {
             (DeleteKey,      [N, O, O, N, O, N, O, N]),
             (RevokeKey,      [A, N, N, N, A, N, N, A]),
             (ReadEvents,     [A, N, N, N, A, A, A, A]),
+            (CopyTenant,     [A, N, N, N, A, N, N, A]),
         ];
         for (action, expected) in rows {
             for (op, expect) in ops.iter().zip(expected) {

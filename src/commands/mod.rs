@@ -2,6 +2,7 @@
 
 mod checklist;
 mod completions;
+mod copy;
 mod events;
 mod follow;
 mod init;
@@ -138,6 +139,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Keys(cmd) => keys::run(&ctx, cmd),
         Command::Revoke(args) => keys::revoke(&ctx, args),
         Command::Events(args) => events::run(&ctx, args),
+        Command::Copy(args) => copy::run(&ctx, args),
         Command::Completions { shell } => completions::run(shell),
     }
 }

@@ -145,7 +145,6 @@ pub struct NewKey<'a> {
 
 /// A user row exactly as stored, for `copy`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
 pub struct UserRow {
     /// The identity (never reused).
     pub uid: i64,
@@ -155,7 +154,6 @@ pub struct UserRow {
 
 /// A key row exactly as stored, for `copy`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
 pub struct KeyRow {
     /// Insertion order (SQLite rowid / PostgreSQL sequence value).
     pub seq: i64,
@@ -281,20 +279,18 @@ pub trait Tx {
 
     // --- copy (SPEC §4 copy, §12) ---
     /// Streams every user row with its uid, by uid.
-    #[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
     fn each_user_row(&mut self, each: &mut dyn FnMut(UserRow) -> Result<()>) -> Result<()>;
     /// Streams every key row exactly as stored, by seq.
-    #[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
     fn each_key_row(&mut self, each: &mut dyn FnMut(KeyRow) -> Result<()>) -> Result<()>;
     /// Stores a user row exactly (its uid kept; the uid sequence moves past it).
-    #[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
     fn put_user_row(&mut self, row: &UserRow) -> Result<()>;
-    /// Stores a key row exactly (its seq kept).
-    #[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
+    /// Stores a key row exactly (its seq kept; a `None` owner_uid stays `None`, whatever
+    /// user now bears the owner's name).
     fn put_key_row(&mut self, row: &KeyRow) -> Result<()>;
     /// Called once after every row was put, before commit (PostgreSQL: flush a COPY,
-    /// move sequences past the copied values).
-    #[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
+    /// move sequences past the copied values). The uid sequence must end past every
+    /// `uid` *and* every key's `owner_uid`: a removed user's identity lives on in their
+    /// keys, and a user added to the copy must never be given it.
     fn finish_copy(&mut self) -> Result<()> {
         Ok(())
     }

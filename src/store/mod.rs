@@ -43,3 +43,28 @@ pub(crate) fn create(
     }
     Ok(Box::new(sqlite::SqliteDb::create(db, fill)?))
 }
+
+/// Checks, changing nothing, that [`create`] could make a new tenant at `db` (`keyctl
+/// copy` asks before it appends its event to the source): a file must not exist and its
+/// nearest existing directory must be writable; a PostgreSQL schema must exist and hold
+/// no table. Refused with exit 5 when `db` is not new. Another process can still take
+/// `db` before [`create`] runs; [`create`] refuses it then, as it always does.
+pub(crate) fn check_new(db: &Path) -> Result<()> {
+    if is_postgres(db) {
+        let url = db.to_str().expect("a PostgreSQL URL is UTF-8");
+        let params = pg::connect::parse(url)?;
+        let mut client = params.connect()?;
+        return pg::schema::check_new(&mut client, &params.target);
+    }
+    sqlite::check_new(db)
+}
+
+/// How a database location is named in messages and in the log: a file path as given,
+/// a PostgreSQL URL without its password.
+pub(crate) fn display_location(db: &Path) -> String {
+    if is_postgres(db) {
+        pg::redacted(&db.to_string_lossy())
+    } else {
+        db.display().to_string()
+    }
+}

@@ -165,6 +165,25 @@ fn table_count(client: &mut impl postgres::GenericClient) -> Result<i64> {
         .get(0))
 }
 
+/// Checks, changing nothing, that a new tenant could be created in the connection's
+/// current schema (`keyctl copy` asks before it writes to its source): the schema
+/// exists and holds no table, else exit 5 as [`init`] would refuse.
+pub fn check_new(client: &mut Client, target: &Target) -> Result<()> {
+    let schema = current_schema(client, target)?;
+    let tables = table_count(client)?;
+    if tables > 0 {
+        return Err(fail(
+            Code::Refused,
+            format!(
+                "schema {schema} of {target} already holds {tables} table(s): a copy needs a \
+                 new tenant, in an empty schema (pick another with options=-csearch_path%3Dname); \
+                 nothing changed"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Creates a tenant in the connection's current schema: refused (exit 5, nothing
 /// changed) when the schema already holds any table. Creates `pg_trgm` when missing,
 /// runs every migration and then `fill` (the first admin, the first events) in one

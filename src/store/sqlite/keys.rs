@@ -280,12 +280,10 @@ pub fn delete(conn: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
-#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
 const ROW_COLUMNS: &str = "seq, id, hash, name, owner, owner_uid, created, updated, expires, \
                            revoked, last_used, uses, replaced_by";
 
 /// Streams every key row exactly as stored, by seq (for `copy`).
-#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
 pub fn each_row(conn: &Connection, each: &mut dyn FnMut(KeyRow) -> Result<()>) -> Result<()> {
     let mut stmt = conn.prepare(&format!("SELECT {ROW_COLUMNS} FROM keys ORDER BY seq"))?;
     let mut rows = stmt.query([])?;
@@ -310,7 +308,6 @@ pub fn each_row(conn: &Connection, each: &mut dyn FnMut(KeyRow) -> Result<()>) -
 }
 
 /// Stores a key row exactly, its seq kept.
-#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
 pub fn put_row(conn: &Connection, k: &KeyRow) -> Result<()> {
     conn.prepare_cached(&format!(
         "INSERT INTO keys ({ROW_COLUMNS}) \
@@ -331,5 +328,14 @@ pub fn put_row(conn: &Connection, k: &KeyRow) -> Result<()> {
         k.uses,
         k.replaced_by
     ])?;
+    if k.owner_uid.is_none() {
+        // Schema 2's trigger `keys_owner_uid_default` gives a key inserted without an
+        // owner identity its owner name's current uid. A copied key of no recorded
+        // identity (its owner removed before identities existed) must stay nobody's:
+        // given to a later user of the same name, it would become theirs. No trigger
+        // guards `owner_uid`, so the row is put back exactly as it was read.
+        conn.prepare_cached("UPDATE keys SET owner_uid = NULL WHERE seq = ?1")?
+            .execute([k.seq])?;
+    }
     Ok(())
 }

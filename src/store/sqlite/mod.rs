@@ -318,6 +318,40 @@ fn create(path: &Path, fill: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Resul
         .with_context(|| format!("creating {display}"))
 }
 
+/// Checks, changing nothing, that [`create`] could make a tenant file at `path`: nothing
+/// is there (not even a dangling symlink), else exit 5 as [`create`] would refuse; and
+/// the nearest directory that exists is one this process may write.
+pub(crate) fn check_new(path: &Path) -> Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let display = path.display();
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(fail(
+            Code::Refused,
+            format!("{display} already exists; refusing to overwrite it"),
+        ));
+    }
+    let mut dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    while let Some(d) = dir.filter(|d| !d.exists()) {
+        dir = d.parent().filter(|p| !p.as_os_str().is_empty());
+    }
+    let dir = dir.unwrap_or(Path::new("."));
+    let c_dir = std::ffi::CString::new(dir.as_os_str().as_bytes())
+        .with_context(|| format!("creating {display}"))?;
+    // SAFETY: access(2) reads the NUL-terminated path and nothing else.
+    let writable =
+        dir.is_dir() && unsafe { libc::access(c_dir.as_ptr(), libc::W_OK | libc::X_OK) } == 0;
+    if !writable {
+        return Err(fail(
+            Code::Runtime,
+            format!(
+                "cannot create {display}: {} is not a directory this user may write",
+                dir.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// An open SQLite tenant file.
 pub(crate) struct SqliteDb {
     conn: Connection,
@@ -537,5 +571,8 @@ impl Tx for SqliteTx<'_> {
     }
     fn put_key_row(&mut self, row: &KeyRow) -> Result<()> {
         keys::put_row(self.conn, row)
+    }
+    fn finish_copy(&mut self) -> Result<()> {
+        users::finish_copy(self.conn)
     }
 }

@@ -101,7 +101,6 @@ pub fn count_admins(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 /// Streams every user row with its identity, by identity (for `copy`).
-#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
 pub fn each_row(conn: &Connection, each: &mut dyn FnMut(UserRow) -> Result<()>) -> Result<()> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS}, uid FROM users ORDER BY uid"))?;
     let mut rows = stmt.query([])?;
@@ -115,7 +114,6 @@ pub fn each_row(conn: &Connection, each: &mut dyn FnMut(UserRow) -> Result<()>) 
 }
 
 /// Stores a user row exactly, its identity kept (AUTOINCREMENT moves past it).
-#[allow(dead_code)] // for `copy` (SPEC §4, §12), which comes with the second backend
 pub fn put_row(conn: &Connection, row: &UserRow) -> Result<()> {
     let u = &row.user;
     conn.prepare_cached(&format!(
@@ -130,5 +128,19 @@ pub fn put_row(conn: &Connection, row: &UserRow) -> Result<()> {
         u.auditor,
         row.uid
     ])?;
+    Ok(())
+}
+
+/// Ends a copy: moves the uid sequence past every identity the copy holds, the owners of
+/// keys included. The source's newest identities may belong to removed users whose keys
+/// stay; a user added to the copy must never get one of them (and with it their keys).
+pub fn finish_copy(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "UPDATE sqlite_sequence SET seq = max(seq, \
+             (SELECT ifnull(max(uid), 0) FROM users), \
+             (SELECT ifnull(max(owner_uid), 0) FROM keys)) \
+         WHERE name = 'users'",
+        [],
+    )?;
     Ok(())
 }
