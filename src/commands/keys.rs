@@ -2,24 +2,24 @@
 
 use super::{Ctx, confirm, interactive};
 use anyhow::{Context, Result};
-use keyctl::cli::{BulkArgs, Format, KeysCommand, ListArgs, RevokeArgs, SortArg, StatusArg};
+use keyctl::cli::{
+    BulkArgs, Format, GenerateArgs, KeyShowArgs, KeysCommand, ListArgs, RenameArgs, RevokeArgs,
+    SearchArgs, StatusArg,
+};
+use keyctl::duration::Duration;
 use keyctl::error::usage;
 use keyctl::idlist::{self, Requested};
 use keyctl::policy::Action;
-use keyctl::{BulkOutcome, BulkResult, Expiry, Key, KeyQuery, SortField, Status, duration};
+use keyctl::{BulkOutcome, BulkResult, Expiry, Key, KeyQuery, Status};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
 
 pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
     match cmd {
-        KeysCommand::Generate {
-            name,
-            expires_in,
-            expires_at,
-        } => generate(ctx, name, expires_in, expires_at),
+        KeysCommand::Generate(args) => generate(ctx, args),
         KeysCommand::List(args) => list(ctx, None, args),
-        KeysCommand::Search { term, filters } => list(ctx, Some(term), filters),
-        KeysCommand::Show { id } => {
+        KeysCommand::Search(SearchArgs { term, filters }) => list(ctx, Some(term), filters),
+        KeysCommand::Show(KeyShowArgs { id }) => {
             let (mut tenant, op) = ctx.session(Action::ReadKeys)?;
             let key = tenant.show_key(&op, &id)?;
             let mut out = ctx.output();
@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
             out.finish()?;
             Ok(0)
         }
-        KeysCommand::Rename { id, name } => {
+        KeysCommand::Rename(RenameArgs { id, name }) => {
             let (mut tenant, op) = ctx.session(Action::RenameKey)?;
             let key = tenant.rename_key(&op, &id, &name)?;
             note!("renamed key {}", key.id);
@@ -39,33 +39,23 @@ pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
         KeysCommand::Revoke(args) => revoke(ctx, args),
         KeysCommand::Delete(args) => delete(ctx, args),
         KeysCommand::Verify => verify(ctx),
-        KeysCommand::Rotate {
-            id,
-            grace,
-            expires_in,
-            expires_at,
-        } => super::rotate::run(ctx, &id, grace, expiry(expires_in, expires_at)?),
+        KeysCommand::Rotate(args) => super::rotate::run(ctx, args),
     }
 }
 
 /// The expiry asked for with `--expires-in` / `--expires-at` (default: max-expiry).
-fn expiry(expires_in: Option<String>, expires_at: Option<String>) -> Result<Expiry> {
-    Ok(match (expires_in, expires_at) {
-        (Some(d), _) => Expiry::In(duration::parse(&d).map_err(usage)?),
-        (None, Some(t)) => Expiry::At(duration::parse_time(&t).map_err(usage)?),
+pub(super) fn expiry(expires_in: Option<Duration>, expires_at: Option<i64>) -> Expiry {
+    match (expires_in, expires_at) {
+        (Some(d), _) => Expiry::In(d),
+        (None, Some(t)) => Expiry::At(t),
         (None, None) => Expiry::Default,
-    })
+    }
 }
 
-fn generate(
-    ctx: &Ctx,
-    name: Option<String>,
-    expires_in: Option<String>,
-    expires_at: Option<String>,
-) -> Result<u8> {
-    let expiry = expiry(expires_in, expires_at)?;
+fn generate(ctx: &Ctx, args: GenerateArgs) -> Result<u8> {
+    let expiry = expiry(args.expires_in, args.expires_at);
     let (mut tenant, op) = ctx.session(Action::GenerateKey)?;
-    let name = match name {
+    let name = match args.name {
         Some(n) => n,
         None if interactive() => super::prompting(|| {
             dialoguer::Input::<String>::new()
@@ -101,22 +91,9 @@ fn list(ctx: &Ctx, term: Option<String>, args: ListArgs) -> Result<u8> {
                 StatusArg::Revoked => Status::Revoked,
             })
             .collect(),
-        expiring_within: args
-            .expiring_within
-            .map(|d| duration::parse(&d).map(|d| d.secs()).map_err(usage))
-            .transpose()?,
+        expiring_within: args.expiring_within.map(Duration::secs),
         search: term,
-        sort: args.sort.map(|s| match s {
-            SortArg::Name => SortField::Name,
-            SortArg::Id => SortField::Id,
-            SortArg::Owner => SortField::Owner,
-            SortArg::Created => SortField::Created,
-            SortArg::Updated => SortField::Updated,
-            SortArg::Expires => SortField::Expires,
-            SortArg::Status => SortField::Status,
-            SortArg::LastUsed => SortField::LastUsed,
-            SortArg::Uses => SortField::Uses,
-        }),
+        sort: args.sort,
         reverse: args.reverse,
         limit: args.limit,
     };

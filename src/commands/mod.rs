@@ -132,12 +132,12 @@ pub fn prompting<T>(prompt: impl FnOnce() -> T) -> T {
 pub fn run(cli: Cli) -> Result<u8> {
     let ctx = Ctx { global: cli.global };
     match cli.command {
-        Command::Init { admin } => init::run(&ctx, &admin),
+        Command::Init(args) => init::run(&ctx, &args.admin),
         Command::Users(cmd) => users::run(&ctx, cmd),
-        Command::Settings { command } => settings::run(&ctx, command),
+        Command::Settings(args) => settings::run(&ctx, args.command),
         Command::Keys(cmd) => keys::run(&ctx, cmd),
         Command::Revoke(args) => keys::revoke(&ctx, args),
         Command::Events(args) => events::run(&ctx, args),
-        Command::Completions { shell } => completions::run(shell),
+        Command::Completions(args) => completions::run(args.shell),
     }
 }

@@ -2,7 +2,9 @@
 
 use super::{Ctx, confirm};
 use anyhow::Result;
-use keyctl::cli::{RoleArg, Switch, UsersCommand};
+use keyctl::cli::{
+    LicenceArgs, RoleArg, RoleArgs, Switch, UserAddArgs, UserRemoveArgs, UsersCommand,
+};
 use keyctl::policy::Action;
 use keyctl::{Change, Role, User};
 
@@ -42,18 +44,18 @@ pub fn run(ctx: &Ctx, cmd: UsersCommand) -> Result<u8> {
             listing.finish()?;
             out.finish()?;
         }
-        UsersCommand::Add {
+        UsersCommand::Add(UserAddArgs {
             name,
             roles,
             licence,
-        } => {
+        }) => {
             let roles: Vec<Role> = roles.into_iter().map(role).collect();
             let user = tenant.add_user(&op, &name, &roles, licence)?;
             let mut out = ctx.output();
             out.record(&user)?;
             out.finish()?;
         }
-        UsersCommand::Grant { name, role: r } => {
+        UsersCommand::Grant(RoleArgs { name, role: r }) => {
             let change = tenant.set_role(&op, &name, role(r), true)?;
             let r = role(r);
             note(
@@ -62,7 +64,7 @@ pub fn run(ctx: &Ctx, cmd: UsersCommand) -> Result<u8> {
                 format!("{name} already has {r}"),
             );
         }
-        UsersCommand::Ungrant { name, role: r } => {
+        UsersCommand::Ungrant(RoleArgs { name, role: r }) => {
             let change = tenant.set_role(&op, &name, role(r), false)?;
             let r = role(r);
             note(
@@ -71,7 +73,7 @@ pub fn run(ctx: &Ctx, cmd: UsersCommand) -> Result<u8> {
                 format!("{name} does not have {r}"),
             );
         }
-        UsersCommand::Licence { name, state } => {
+        UsersCommand::Licence(LicenceArgs { name, state }) => {
             let on = state == Switch::On;
             let change = tenant.set_licence(&op, &name, on)?;
             let word = if on { "on" } else { "off" };
@@ -81,7 +83,7 @@ pub fn run(ctx: &Ctx, cmd: UsersCommand) -> Result<u8> {
                 format!("licence of {name} was already {word}"),
             );
         }
-        UsersCommand::Remove { name, yes } => {
+        UsersCommand::Remove(UserRemoveArgs { name, yes }) => {
             tenant.check_remove_user(&op, &name)?;
             confirm(
                 &format!("Remove user {name} and revoke all their active keys?"),
