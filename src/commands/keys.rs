@@ -9,8 +9,9 @@ use keyctl::cli::{
 use keyctl::duration::Duration;
 use keyctl::error::usage;
 use keyctl::idlist::{self, Requested};
+use keyctl::model::Operator;
 use keyctl::policy::Action;
-use keyctl::{BulkOutcome, BulkResult, Expiry, Key, KeyQuery, Status};
+use keyctl::{BulkOutcome, BulkResult, Expiry, Key, KeyQuery, Status, Tenant};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
 
@@ -157,34 +158,62 @@ pub fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<u8> {
              to pick keys in a script, pipe them in: keyctl keys search TERM -q | keyctl revoke --yes",
         ));
     }
-    let ids = requested_ids(&args.ids)?;
-    let (mut tenant, op) = ctx.session(Action::RevokeKey)?;
-    tenant.may_revoke(&op)?;
-    if !args.dry_run {
-        let n = ids.len();
-        confirm(
-            &format!("Revoke {n} key{}? This cannot be undone.", plural(n)),
-            args.yes,
-        )?;
-    }
-    let outcomes = tenant.revoke_keys(&op, &ids, args.dry_run)?;
-    report(ctx, &outcomes, BulkResult::Revoked)
+    bulk_by_id(ctx, args, Bulk::Revoke)
 }
 
 fn delete(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
+    bulk_by_id(ctx, args, Bulk::Delete)
+}
+
+/// `revoke` or `delete`: the two bulk commands, one path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Bulk {
+    Revoke,
+    Delete,
+}
+
+/// A bulk run on the IDs given as arguments or on stdin.
+fn bulk_by_id(ctx: &Ctx, args: BulkArgs, bulk: Bulk) -> Result<u8> {
     let ids = requested_ids(&args.ids)?;
-    let (mut tenant, op) = ctx.session(Action::DeleteKey)?;
-    tenant.may_delete(&op)?;
+    let action = match bulk {
+        Bulk::Revoke => Action::RevokeKey,
+        Bulk::Delete => Action::DeleteKey,
+    };
+    let (mut tenant, op) = ctx.session(action)?;
+    match bulk {
+        Bulk::Revoke => tenant.may_revoke(&op)?,
+        Bulk::Delete => tenant.may_delete(&op)?,
+    }
+    run_bulk(ctx, &mut tenant, &op, &ids, &args, bulk)
+}
+
+/// Asks for confirmation (unless a dry run), runs the bulk revoke or delete and
+/// reports it; returns the exit status of the run.
+pub(super) fn run_bulk(
+    ctx: &Ctx,
+    tenant: &mut Tenant,
+    op: &Operator,
+    ids: &[Requested],
+    args: &BulkArgs,
+    bulk: Bulk,
+) -> Result<u8> {
+    let (verb, done) = match bulk {
+        Bulk::Revoke => ("Revoke", BulkResult::Revoked),
+        Bulk::Delete => ("Delete", BulkResult::Deleted),
+    };
     if !args.dry_run {
         let n = ids.len();
         confirm(
-            &format!("Delete {n} key{}? This cannot be undone.", plural(n)),
+            &format!("{verb} {n} key{}? This cannot be undone.", plural(n)),
             args.yes,
         )?;
     }
-    let outcomes = tenant.delete_keys(&op, &ids, args.dry_run)?;
-    let status = report(ctx, &outcomes, BulkResult::Deleted)?;
-    if outcomes.iter().any(|o| o.result == BulkResult::NotYours) {
+    let outcomes = match bulk {
+        Bulk::Revoke => tenant.revoke_keys(op, ids, args.dry_run)?,
+        Bulk::Delete => tenant.delete_keys(op, ids, args.dry_run)?,
+    };
+    let status = report(ctx, &outcomes, done)?;
+    if bulk == Bulk::Delete && outcomes.iter().any(|o| o.result == BulkResult::NotYours) {
         // SPEC §3: a tenant admin deleting someone else's key is pointed to revoke.
         note!(
             "hint: only a key's owner can delete it; a tenant admin revokes it instead: \
@@ -196,7 +225,7 @@ fn delete(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
 
 /// Prints one result per ID (with `-q`: the IDs changed now), a summary on stderr, and
 /// returns the exit status of the run.
-pub(super) fn report(ctx: &Ctx, outcomes: &[BulkOutcome], changed: BulkResult) -> Result<u8> {
+fn report(ctx: &Ctx, outcomes: &[BulkOutcome], changed: BulkResult) -> Result<u8> {
     let mut out = ctx.output();
     if out.quiet {
         for o in outcomes.iter().filter(|o| o.result == changed) {
