@@ -1,7 +1,7 @@
 //! The key lifecycle: generate, list, show, rename, revoke, delete.
 
 use crate::chain::Appender;
-use crate::duration::Duration;
+use crate::duration::{Duration, rfc3339};
 use crate::error::{Code, not_found, refused, usage};
 use crate::idlist::Requested;
 use crate::model::{Key, Operator, Status, event_type};
@@ -288,6 +288,76 @@ pub(crate) fn bulk_in(
         .collect())
 }
 
+/// The expiry of a new key at `now` under the tenant's `max` (the rules of `generate`):
+/// `Err` is a usage error (a time not in the future); `Ok(Err(reason))` a refusal by
+/// policy (longer than the maximum).
+pub(crate) fn new_key_expiry(
+    expiry: Expiry,
+    now: i64,
+    max: Duration,
+) -> Result<Result<i64, String>> {
+    Ok(match expiry {
+        Expiry::Default => Ok(now + max.secs()),
+        Expiry::In(d) if d > max => Err(format!("expiry {d} is longer than the maximum of {max}")),
+        Expiry::In(d) => Ok(now + d.secs()),
+        Expiry::At(t) if t <= now => {
+            return Err(usage(format!("expiry {} is not in the future", rfc3339(t))));
+        }
+        Expiry::At(t) if t - now > max.secs() => Err(format!(
+            "expiry {} is further away than the maximum of {max}",
+            rfc3339(t)
+        )),
+        Expiry::At(t) => Ok(t),
+    })
+}
+
+/// Stores a new active key of `op` (named `owner`) and records its `api-key.generated`
+/// event, `replaces` naming the key it replaces by rotation: the one place a key is
+/// created, by `generate` and `rotate`.
+pub(crate) fn create_key(
+    tx: &mut dyn Tx,
+    op: &Operator,
+    owner: &str,
+    name: &str,
+    now: i64,
+    expires: i64,
+    replaces: Option<&str>,
+) -> Result<Generated> {
+    let new = token::generate()?;
+    tx.insert_key(&NewKey {
+        id: &new.id,
+        hash: &new.hash,
+        name,
+        owner,
+        owner_uid: op.uid(),
+        created: now,
+        expires,
+    })?;
+    Appender::new(tx)?.append(
+        tx,
+        now,
+        event_type::KEY_GENERATED,
+        op.name(),
+        Some(&new.id),
+        &json!({"name": name, "expires": rfc3339(expires), "replaces": replaces}),
+    )?;
+    Ok(Generated {
+        key: Key {
+            id: new.id,
+            name: name.to_owned(),
+            owner: owner.to_owned(),
+            status: Status::Active,
+            created: now,
+            updated: now,
+            expires,
+            last_used: None,
+            uses: 0,
+            replaced_by: None,
+        },
+        secret: new.secret,
+    })
+}
+
 impl Tenant {
     /// Generates a key for `op` (a developer with a licence), within the tenant's
     /// limits. The rights, the limit check and the insert are one `BEGIN IMMEDIATE`
@@ -311,28 +381,10 @@ impl Tenant {
                         .into(),
                 );
             }
-            let expires = match expiry {
-                Expiry::Default => now + max.secs(),
-                Expiry::In(d) if d > max => {
-                    return refusal(tx, format!("expiry {d} is longer than the maximum of {max}"));
-                }
-                Expiry::In(d) => now + d.secs(),
-                Expiry::At(t) if t <= now => {
-                    return Ok(Err(usage(format!(
-                        "expiry {} is not in the future",
-                        crate::duration::rfc3339(t)
-                    ))));
-                }
-                Expiry::At(t) if t - now > max.secs() => {
-                    return refusal(
-                        tx,
-                        format!(
-                            "expiry {} is further away than the maximum of {max}",
-                            crate::duration::rfc3339(t)
-                        ),
-                    );
-                }
-                Expiry::At(t) => t,
+            let expires = match new_key_expiry(expiry, now, max) {
+                Err(e) => return Ok(Err(e)),
+                Ok(Ok(t)) => t,
+                Ok(Err(reason)) => return refusal(tx, reason),
             };
             let active = tx.count_active(op.uid(), now)?;
             if active >= settings.max_keys_per_user {
@@ -346,39 +398,7 @@ impl Tenant {
                     ),
                 );
             }
-            let new = token::generate()?;
-            tx.insert_key(&NewKey {
-                id: &new.id,
-                hash: &new.hash,
-                name,
-                owner: op.name(),
-                owner_uid: op.uid(),
-                created: now,
-                expires,
-            })?;
-            Appender::new(tx)?.append(
-                tx,
-                now,
-                event_type::KEY_GENERATED,
-                op.name(),
-                Some(&new.id),
-                &json!({"name": name, "expires": crate::duration::rfc3339(expires), "replaces": null}),
-            )?;
-            Ok(Ok(Generated {
-                key: Key {
-                    id: new.id,
-                    name: name.to_owned(),
-                    owner: op.name().to_owned(),
-                    status: Status::Active,
-                    created: now,
-                    updated: now,
-                    expires,
-                    last_used: None,
-                    uses: 0,
-                    replaced_by: None,
-                },
-                secret: new.secret,
-            }))
+            create_key(tx, op, op.name(), name, now, expires, None).map(Ok)
         })
     }
 
