@@ -337,24 +337,11 @@ pub enum StatusArg {
 /// help of their own.
 impl ValueEnum for SortField {
     fn value_variants<'a>() -> &'a [Self] {
-        use SortField::*;
-        &[
-            Name, Id, Owner, Created, Updated, Expires, Status, LastUsed, Uses,
-        ]
+        &SortField::ALL
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(match self {
-            SortField::Name => "name",
-            SortField::Id => "id",
-            SortField::Owner => "owner",
-            SortField::Created => "created",
-            SortField::Updated => "updated",
-            SortField::Expires => "expires",
-            SortField::Status => "status",
-            SortField::LastUsed => "last-used",
-            SortField::Uses => "uses",
-        }))
+        Some(PossibleValue::new(self.as_str()))
     }
 }
 
