@@ -4,7 +4,7 @@ use super::Ctx;
 use anyhow::Result;
 use keyctl::cli::{EventShowArgs, EventsArgs, EventsCommand, EventsVerifyArgs, Format, TopArgs};
 use keyctl::policy::Action;
-use keyctl::{Event, EventFilter, TopRow, now};
+use keyctl::{Event, EventFilter, now};
 use serde_json::json;
 
 pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
@@ -35,17 +35,11 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
         }
         Some(EventsCommand::Show(EventShowArgs { id })) => {
             let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
-            let event = tenant.event(&op, id)?;
-            let mut out = ctx.output();
-            out.record(&event)?;
-            out.finish()?;
+            ctx.print(&tenant.event(&op, id)?)?;
         }
         Some(EventsCommand::Head) => {
             let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
-            let head = tenant.events_head(&op)?;
-            let mut out = ctx.output();
-            out.record(&head)?;
-            out.finish()?;
+            ctx.print(&tenant.events_head(&op)?)?;
         }
         Some(EventsCommand::Verify(EventsVerifyArgs { anchor })) => {
             let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
@@ -71,14 +65,7 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
         Some(EventsCommand::Top(TopArgs { since, limit })) => {
             let from = since.map_or(now - 86_400, |t| t.at(now));
             let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
-            let rows = tenant.top_keys(&op, from, limit)?;
-            let mut out = ctx.output();
-            let mut listing = out.listing::<TopRow>()?;
-            for r in &rows {
-                listing.push(r)?;
-            }
-            listing.finish()?;
-            out.finish()?;
+            ctx.print_all(&tenant.top_keys(&op, from, limit)?)?;
         }
     }
     Ok(0)

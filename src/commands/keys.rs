@@ -22,19 +22,14 @@ pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
         KeysCommand::Search(SearchArgs { term, filters }) => list(ctx, Some(term), filters),
         KeysCommand::Show(KeyShowArgs { id }) => {
             let (mut tenant, op) = ctx.session(Action::ReadKeys)?;
-            let key = tenant.show_key(&op, &id)?;
-            let mut out = ctx.output();
-            out.record(&key)?;
-            out.finish()?;
+            ctx.print(&tenant.show_key(&op, &id)?)?;
             Ok(0)
         }
         KeysCommand::Rename(RenameArgs { id, name }) => {
             let (mut tenant, op) = ctx.session(Action::RenameKey)?;
             let key = tenant.rename_key(&op, &id, &name)?;
             note!("renamed key {}", key.id);
-            let mut out = ctx.output();
-            out.record(&key)?;
-            out.finish()?;
+            ctx.print(&key)?;
             Ok(0)
         }
         KeysCommand::Revoke(args) => revoke(ctx, args),
@@ -73,9 +68,7 @@ fn generate(ctx: &Ctx, args: GenerateArgs) -> Result<u8> {
 /// Prints a new key with its secret (`generate`, `rotate`), as its record; then the
 /// reminder on stderr that it is shown once.
 pub(super) fn print_generated(ctx: &Ctx, generated: &keyctl::Generated) -> Result<u8> {
-    let mut out = ctx.output();
-    out.record(generated)?;
-    out.finish()?;
+    ctx.print(generated)?;
     note!("This key is shown only once: store it now. keyctl keeps only its hash.");
     Ok(0)
 }

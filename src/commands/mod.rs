@@ -10,7 +10,7 @@ mod rotate;
 mod settings;
 mod users;
 
-use crate::output::Output;
+use crate::output::{Output, Record};
 use anyhow::{Context, Result};
 use keyctl::Tenant;
 use keyctl::cli::{Cli, Command, Global};
@@ -52,6 +52,24 @@ impl Ctx {
     /// Stdout in the chosen format.
     pub fn output(&self) -> Output {
         Output::new(self.global.format, self.global.quiet)
+    }
+
+    /// Prints one record on stdout.
+    pub fn print<R: Record>(&self, record: &R) -> Result<()> {
+        let mut out = self.output();
+        out.record(record)?;
+        out.finish()
+    }
+
+    /// Prints records as one listing on stdout.
+    pub fn print_all<R: Record>(&self, records: &[R]) -> Result<()> {
+        let mut out = self.output();
+        let mut listing = out.listing::<R>()?;
+        for r in records {
+            listing.push(r)?;
+        }
+        listing.finish()?;
+        out.finish()
     }
 }
 

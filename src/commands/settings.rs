@@ -39,10 +39,7 @@ pub fn run(ctx: &Ctx, cmd: Option<SettingsCommand>) -> Result<u8> {
     match change {
         Some(change) => apply(&mut tenant, &op, change),
         None => {
-            let settings = tenant.settings(&op)?;
-            let mut out = ctx.output();
-            out.record(&settings)?;
-            out.finish()?;
+            ctx.print(&tenant.settings(&op)?)?;
             Ok(0)
         }
     }
