@@ -190,9 +190,6 @@ impl Record for TopRow {
     fn id(&self) -> String {
         self.key_id.clone()
     }
-    fn table_cells(&self) -> Vec<String> {
-        self.csv_cells()
-    }
     fn csv_cells(&self) -> Vec<String> {
         vec![
             self.key_id.clone(),
@@ -218,9 +215,6 @@ impl Record for BulkOutcome {
     const CSV_HEADERS: &'static [&'static str] = &["id", "result"];
     fn id(&self) -> String {
         self.id.clone()
-    }
-    fn table_cells(&self) -> Vec<String> {
-        self.csv_cells()
     }
     fn csv_cells(&self) -> Vec<String> {
         vec![self.id.clone(), self.result.as_str().into()]
@@ -283,9 +277,6 @@ impl Record for Verified {
     fn id(&self) -> String {
         self.id.clone()
     }
-    fn table_cells(&self) -> Vec<String> {
-        self.csv_cells()
-    }
     fn csv_cells(&self) -> Vec<String> {
         vec!["true".into(), self.id.clone(), self.owner.clone()]
     }
@@ -305,9 +296,6 @@ impl Record for Rejection {
     fn id(&self) -> String {
         String::new()
     }
-    fn table_cells(&self) -> Vec<String> {
-        self.csv_cells()
-    }
     fn csv_cells(&self) -> Vec<String> {
         vec!["false".into(), self.as_str().into()]
     }
@@ -322,9 +310,6 @@ impl Record for Anchor {
     const CSV_HEADERS: &'static [&'static str] = &["id", "hash", "anchor"];
     fn id(&self) -> String {
         format!("{}:{}", self.id, self.hash)
-    }
-    fn table_cells(&self) -> Vec<String> {
-        self.csv_cells()
     }
     fn csv_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.hash.clone(), Record::id(self)]
