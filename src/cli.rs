@@ -1,8 +1,13 @@
 //! The command line, as clap derive types only. The binary, the man pages and the
 //! shell completions are all generated from this one definition.
 
+use crate::Anchor;
+use crate::SortField;
+use crate::duration::{self, Duration, Moment};
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::str::FromStr;
 
 /// Administer API keys: one SQLite file is one tenant.
 #[derive(Debug, Parser)]
@@ -59,19 +64,12 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create the tenant database; NAME becomes a tenant admin with a licence
-    Init {
-        /// The first tenant admin
-        #[arg(long, value_name = "NAME")]
-        admin: String,
-    },
+    Init(InitArgs),
     /// Manage users and their roles (tenant admins)
     #[command(subcommand)]
     Users(UsersCommand),
     /// Show or change the tenant's API-key settings
-    Settings {
-        #[command(subcommand)]
-        command: Option<SettingsCommand>,
-    },
+    Settings(SettingsArgs),
     /// Generate, list, search, show, rename, revoke, delete and verify keys
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -82,11 +80,30 @@ pub enum Command {
     /// Copy the whole tenant into a new database: a backup, or a move between backends
     Copy(CopyArgs),
     /// Print a shell completion script
-    Completions {
-        /// The shell
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
+    Completions(CompletionsArgs),
+}
+
+/// `keyctl init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The first tenant admin
+    #[arg(long, value_name = "NAME")]
+    pub admin: String,
+}
+
+/// `keyctl settings`.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    #[command(subcommand)]
+    pub command: Option<SettingsCommand>,
+}
+
+/// `keyctl completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where `copy` writes the tenant.
@@ -131,41 +148,53 @@ pub enum UsersCommand {
     /// List users, their roles and licences
     List,
     /// Register a user
-    Add {
-        /// User name: 1-64 of A-Z a-z 0-9 . _ @ -
-        name: String,
-        /// Give this role (repeatable)
-        #[arg(long = "role", value_enum)]
-        roles: Vec<RoleArg>,
-        /// Give a licence (needed to generate keys)
-        #[arg(long)]
-        licence: bool,
-    },
+    Add(UserAddArgs),
     /// Give a user a role
-    Grant {
-        name: String,
-        #[arg(value_enum)]
-        role: RoleArg,
-    },
+    Grant(RoleArgs),
     /// Take a role from a user (the last tenant admin keeps theirs)
-    Ungrant {
-        name: String,
-        #[arg(value_enum)]
-        role: RoleArg,
-    },
+    Ungrant(RoleArgs),
     /// Give or take a user's licence
-    Licence {
-        name: String,
-        #[arg(value_enum)]
-        state: Switch,
-    },
+    Licence(LicenceArgs),
     /// Remove a user and revoke all their active keys
-    Remove {
-        name: String,
-        /// Do not ask for confirmation (required off a terminal)
-        #[arg(long)]
-        yes: bool,
-    },
+    Remove(UserRemoveArgs),
+}
+
+/// `keyctl users add`.
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// User name: 1-64 of A-Z a-z 0-9 . _ @ -
+    pub name: String,
+    /// Give this role (repeatable)
+    #[arg(long = "role", value_enum)]
+    pub roles: Vec<RoleArg>,
+    /// Give a licence (needed to generate keys)
+    #[arg(long)]
+    pub licence: bool,
+}
+
+/// `keyctl users grant` and `ungrant`.
+#[derive(Debug, Args)]
+pub struct RoleArgs {
+    pub name: String,
+    #[arg(value_enum)]
+    pub role: RoleArg,
+}
+
+/// `keyctl users licence`.
+#[derive(Debug, Args)]
+pub struct LicenceArgs {
+    pub name: String,
+    #[arg(value_enum)]
+    pub state: Switch,
+}
+
+/// `keyctl users remove`.
+#[derive(Debug, Args)]
+pub struct UserRemoveArgs {
+    pub name: String,
+    /// Do not ask for confirmation (required off a terminal)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -175,11 +204,7 @@ pub enum SettingsCommand {
     /// Turn API keys on for the tenant
     Enable,
     /// Turn API keys off: every key stops verifying until enabled again
-    Disable {
-        /// Do not ask for confirmation (required off a terminal)
-        #[arg(long)]
-        yes: bool,
-    },
+    Disable(DisableArgs),
     /// Change a setting; affects only keys generated afterwards
     #[command(subcommand)]
     Set(SetCommand),
@@ -188,52 +213,45 @@ pub enum SettingsCommand {
 #[derive(Debug, Subcommand)]
 pub enum SetCommand {
     /// Longest lifetime of a new key, e.g. 90d, 12h, P30D, PT24H
-    MaxExpiry {
-        #[arg(value_name = "DURATION")]
-        duration: String,
-    },
+    MaxExpiry(MaxExpiryArgs),
     /// Most active keys per user (1-1000)
-    MaxKeysPerUser {
-        #[arg(value_name = "N")]
-        count: String,
-    },
+    MaxKeysPerUser(MaxKeysArgs),
+}
+
+/// `keyctl settings disable`.
+#[derive(Debug, Args)]
+pub struct DisableArgs {
+    /// Do not ask for confirmation (required off a terminal)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `keyctl settings set max-expiry`.
+#[derive(Debug, Args)]
+pub struct MaxExpiryArgs {
+    #[arg(value_name = "DURATION", value_parser = duration::parse)]
+    pub duration: Duration,
+}
+
+/// `keyctl settings set max-keys-per-user`.
+#[derive(Debug, Args)]
+pub struct MaxKeysArgs {
+    #[arg(value_name = "N", value_parser = crate::settings::parse_max_keys)]
+    pub count: u32,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Generate a key for yourself; the secret is shown once
-    Generate {
-        /// Description of the key (asked for on a terminal when missing)
-        #[arg(long, value_name = "TEXT")]
-        name: Option<String>,
-        /// Lifetime, at most the tenant's max-expiry [default: max-expiry]
-        #[arg(long, value_name = "DURATION", conflicts_with = "expires_at")]
-        expires_in: Option<String>,
-        /// Expiry time (RFC 3339), within max-expiry from now
-        #[arg(long, value_name = "TIME")]
-        expires_at: Option<String>,
-    },
+    Generate(GenerateArgs),
     /// List keys (tenant admins: all; developers: their own)
     List(ListArgs),
     /// List keys whose name, ID or owner contains TERM (case-insensitive)
-    Search {
-        /// The text to look for
-        term: String,
-        #[command(flatten)]
-        filters: ListArgs,
-    },
+    Search(SearchArgs),
     /// Show one key
-    Show {
-        /// Key ID
-        id: String,
-    },
+    Show(KeyShowArgs),
     /// Rename one of your keys
-    Rename {
-        /// Key ID
-        id: String,
-        /// The new name
-        name: String,
-    },
+    Rename(RenameArgs),
     /// Revoke keys for good (tenant admins); IDs from arguments or stdin
     Revoke(RevokeArgs),
     /// Delete your own keys; IDs from arguments or stdin
@@ -245,21 +263,64 @@ pub enum KeysCommand {
                       keeps working for the grace period (default 0: it stops at once), \
                       never past its own expiry. The key limit does not apply."
     )]
-    Rotate {
-        /// Key ID of the key to replace
-        id: String,
-        /// How long the old key keeps working, e.g. 1h; 0 stops it at once [default: 0]
-        #[arg(long, value_name = "DURATION")]
-        grace: Option<String>,
-        /// Lifetime of the new key, at most the tenant's max-expiry [default: max-expiry]
-        #[arg(long, value_name = "DURATION", conflicts_with = "expires_at")]
-        expires_in: Option<String>,
-        /// Expiry time of the new key (RFC 3339), within max-expiry from now
-        #[arg(long, value_name = "TIME")]
-        expires_at: Option<String>,
-    },
+    Rotate(RotateArgs),
     /// Check a key read from stdin; exit 0 and print its ID and owner if valid
     Verify,
+}
+
+/// `keyctl keys generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Description of the key (asked for on a terminal when missing)
+    #[arg(long, value_name = "TEXT")]
+    pub name: Option<String>,
+    /// Lifetime, at most the tenant's max-expiry [default: max-expiry]
+    #[arg(long, value_name = "DURATION", conflicts_with = "expires_at", value_parser = duration::parse)]
+    pub expires_in: Option<Duration>,
+    /// Expiry time (RFC 3339), within max-expiry from now
+    #[arg(long, value_name = "TIME", value_parser = duration::parse_time)]
+    pub expires_at: Option<i64>,
+}
+
+/// `keyctl keys search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The text to look for
+    pub term: String,
+    #[command(flatten)]
+    pub filters: ListArgs,
+}
+
+/// `keyctl keys show`.
+#[derive(Debug, Args)]
+pub struct KeyShowArgs {
+    /// Key ID
+    pub id: String,
+}
+
+/// `keyctl keys rename`.
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// Key ID
+    pub id: String,
+    /// The new name
+    pub name: String,
+}
+
+/// `keyctl keys rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// Key ID of the key to replace
+    pub id: String,
+    /// How long the old key keeps working, e.g. 1h; 0 stops it at once [default: 0]
+    #[arg(long, value_name = "DURATION", value_parser = duration::parse_grace)]
+    pub grace: Option<i64>,
+    /// Lifetime of the new key, at most the tenant's max-expiry [default: max-expiry]
+    #[arg(long, value_name = "DURATION", conflicts_with = "expires_at", value_parser = duration::parse)]
+    pub expires_in: Option<Duration>,
+    /// Expiry time of the new key (RFC 3339), within max-expiry from now
+    #[arg(long, value_name = "TIME", value_parser = duration::parse_time)]
+    pub expires_at: Option<i64>,
 }
 
 /// Filters, order and limit for listing keys.
@@ -272,11 +333,11 @@ pub struct ListArgs {
     #[arg(long, value_name = "USER")]
     pub owner: Option<String>,
     /// Only active keys expiring within this duration, e.g. 7d
-    #[arg(long, value_name = "DURATION")]
-    pub expiring_within: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = duration::parse)]
+    pub expiring_within: Option<Duration>,
     /// Sort by this column, ascending [default: newest first]
     #[arg(long, value_enum, value_name = "FIELD")]
-    pub sort: Option<SortArg>,
+    pub sort: Option<SortField>,
     /// Reverse the order
     #[arg(long)]
     pub reverse: bool,
@@ -293,18 +354,16 @@ pub enum StatusArg {
     Revoked,
 }
 
-/// A sort column on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SortArg {
-    Name,
-    Id,
-    Owner,
-    Created,
-    Updated,
-    Expires,
-    Status,
-    LastUsed,
-    Uses,
+/// The sort columns by their names on the command line (`--sort last-used`), without
+/// help of their own.
+impl ValueEnum for SortField {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SortField::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
+    }
 }
 
 /// IDs for a bulk revoke or delete.
@@ -361,11 +420,11 @@ pub struct EventFilters {
     #[arg(long = "type", value_name = "TYPE")]
     pub kind: Option<String>,
     /// Only events since T (RFC 3339, or a duration meaning that long ago: 1h, 7d)
-    #[arg(long, value_name = "T")]
-    pub since: Option<String>,
+    #[arg(long, value_name = "T", value_parser = duration::parse_moment)]
+    pub since: Option<Moment>,
     /// Only events until T (RFC 3339, or a duration meaning that long ago)
-    #[arg(long, value_name = "T")]
-    pub until: Option<String>,
+    #[arg(long, value_name = "T", value_parser = duration::parse_moment)]
+    pub until: Option<Moment>,
     /// At most N events (the newest)
     #[arg(long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<u64>,
@@ -378,27 +437,39 @@ pub struct EventFilters {
 #[derive(Debug, Subcommand)]
 pub enum EventsCommand {
     /// Show one event
-    Show {
-        /// Event ID
-        id: i64,
-    },
+    Show(EventShowArgs),
     /// Check the log's hash chain; exit 1 naming the first bad event
-    Verify {
-        /// Also require the chain to pass through ID:HASH (from `events head`)
-        #[arg(long, value_name = "ID:HASH")]
-        anchor: Option<String>,
-    },
+    Verify(EventsVerifyArgs),
     /// Print the newest event as ID:HASH, to keep elsewhere as an anchor
     Head,
     /// Keys ranked by uses in a window, to spot extensive use
-    Top {
-        /// Window start (RFC 3339 or a duration ago) [default: 24h]
-        #[arg(long, value_name = "T")]
-        since: Option<String>,
-        /// At most N keys
-        #[arg(long, value_name = "N", default_value_t = 10, value_parser = limit_parser())]
-        limit: u64,
-    },
+    Top(TopArgs),
+}
+
+/// `keyctl events show`.
+#[derive(Debug, Args)]
+pub struct EventShowArgs {
+    /// Event ID
+    pub id: i64,
+}
+
+/// `keyctl events verify`.
+#[derive(Debug, Args)]
+pub struct EventsVerifyArgs {
+    /// Also require the chain to pass through ID:HASH (from `events head`)
+    #[arg(long, value_name = "ID:HASH", value_parser = Anchor::from_str)]
+    pub anchor: Option<Anchor>,
+}
+
+/// `keyctl events top`.
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    /// Window start (RFC 3339 or a duration ago) [default: 24h]
+    #[arg(long, value_name = "T", value_parser = duration::parse_moment)]
+    pub since: Option<Moment>,
+    /// At most N keys
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = limit_parser())]
+    pub limit: u64,
 }
 
 /// A `--limit`: 0 up to the largest count the database can take (2^63 - 1), so a bigger

@@ -1,7 +1,7 @@
 //! Durations (`90d`, `12h`, `1d12h`, `P30D`, `PT24H`, `P1DT12H`) and points in time
 //! (RFC 3339, or a duration meaning "that long ago").
 
-use crate::error::echo;
+use crate::error::{InvalidValue, echo};
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::fmt;
 
@@ -41,29 +41,29 @@ impl fmt::Display for Duration {
 
 /// Parses a duration: compact (`90d`, `12h`, `30m`, `45s`, `2w`, `1d12h`) or ISO 8601
 /// (`P30D`, `PT24H`, `P1DT12H`, `P2W`). Zero, negative, months and years are refused.
-pub fn parse(input: &str) -> Result<Duration, String> {
+pub fn parse(input: &str) -> Result<Duration, InvalidValue> {
     let s = input.trim();
     if s.is_empty() {
-        return Err("empty duration".into());
+        return Err(InvalidValue("empty duration".into()));
     }
     let total = if s.starts_with(['P', 'p']) {
         parse_iso(&s[1..])
     } else {
         parse_compact(s)
     }
-    .map_err(|why| format!("invalid duration '{}': {why}", echo(s)))?;
+    .map_err(|why| InvalidValue(format!("invalid duration '{}': {why}", echo(s))))?;
     Duration::from_secs(total).ok_or_else(|| {
-        if total <= 0 {
+        InvalidValue(if total <= 0 {
             format!("invalid duration '{}': must be positive", echo(s))
         } else {
             format!("invalid duration '{}': longer than 100 years", echo(s))
-        }
+        })
     })
 }
 
 /// Parses a grace period (`keys rotate --grace`): like [`parse`], but zero (`0`, `0s`,
 /// `PT0S`) is allowed and means "at once". Returns seconds.
-pub fn parse_grace(input: &str) -> Result<i64, String> {
+pub fn parse_grace(input: &str) -> Result<i64, InvalidValue> {
     let s = input.trim();
     if s == "0" {
         return Ok(0);
@@ -187,7 +187,7 @@ pub fn short(unix: i64) -> String {
 }
 
 /// Parses an RFC 3339 time (or a plain `YYYY-MM-DD`, meaning midnight UTC).
-pub fn parse_time(input: &str) -> Result<i64, String> {
+pub fn parse_time(input: &str) -> Result<i64, InvalidValue> {
     let s = input.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.timestamp());
@@ -199,23 +199,48 @@ pub fn parse_time(input: &str) -> Result<i64, String> {
             .and_utc()
             .timestamp());
     }
-    Err(format!(
+    Err(InvalidValue(format!(
         "invalid time '{}': use RFC 3339, e.g. 2026-11-26T20:00:00Z",
         echo(s)
-    ))
+    )))
+}
+
+/// A point in time as given on the command line (`--since`): an instant, or a duration
+/// meaning that long before the command runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// At this Unix time.
+    At(i64),
+    /// This long before now.
+    Ago(Duration),
+}
+
+impl Moment {
+    /// The Unix time this moment names, taking `now` as the present.
+    pub fn at(self, now: i64) -> i64 {
+        match self {
+            Moment::At(t) => t,
+            Moment::Ago(d) => now - d.secs(),
+        }
+    }
+}
+
+/// Parses an RFC 3339 time or a duration meaning "that long ago".
+pub fn parse_moment(input: &str) -> Result<Moment, InvalidValue> {
+    match parse_time(input) {
+        Ok(t) => Ok(Moment::At(t)),
+        Err(time_err) => match parse(input) {
+            Ok(d) => Ok(Moment::Ago(d)),
+            Err(_) => Err(InvalidValue(format!(
+                "{time_err}, or a duration such as 1h or 7d meaning that long ago"
+            ))),
+        },
+    }
 }
 
 /// Parses an RFC 3339 time or a duration meaning "that long before `now`".
-pub fn parse_since(input: &str, now: i64) -> Result<i64, String> {
-    match parse_time(input) {
-        Ok(t) => Ok(t),
-        Err(time_err) => match parse(input) {
-            Ok(d) => Ok(now - d.secs()),
-            Err(_) => Err(format!(
-                "{time_err}, or a duration such as 1h or 7d meaning that long ago"
-            )),
-        },
-    }
+pub fn parse_since(input: &str, now: i64) -> Result<i64, InvalidValue> {
+    parse_moment(input).map(|m| m.at(now))
 }
 
 #[cfg(test)]
@@ -303,6 +328,9 @@ mod tests {
         assert_eq!(parse_time("1970-01-02"), Ok(86_400));
         assert!(parse_time("yesterday").is_err());
         assert_eq!(parse_since("1h", 10_000), Ok(6_400));
+        // A duration stays relative until the command says what "now" is.
+        assert_eq!(parse_moment("1h"), Ok(Moment::Ago(parse("1h").unwrap())));
+        assert_eq!(parse_moment("1970-01-01T00:00:10Z"), Ok(Moment::At(10)));
         assert!(parse_since("soon", 0).is_err());
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
     }

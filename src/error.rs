@@ -44,6 +44,19 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// A command-line value that does not parse: what clap's value parsers return, with the
+/// one-line message `main` prints as it stands (exit 2), as for any other usage error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidValue(pub String);
+
+impl fmt::Display for InvalidValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidValue {}
+
 /// Builds an [`anyhow::Error`] carrying `code`.
 pub fn fail(code: Code, message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Failure {

@@ -18,15 +18,15 @@ pub struct Anchor {
 }
 
 impl std::str::FromStr for Anchor {
-    type Err = String;
+    type Err = crate::error::InvalidValue;
 
     /// Parses `ID:HASH` as printed by `keyctl events head`.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || {
-            format!(
+            crate::error::InvalidValue(format!(
                 "invalid anchor '{}': expected ID:HASH as printed by `keyctl events head`",
                 crate::error::echo(s)
-            )
+            ))
         };
         let (id, hash) = s.trim().split_once(':').ok_or_else(bad)?;
         let id: i64 = id.parse().map_err(|_| bad())?;

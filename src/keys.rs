@@ -1,7 +1,7 @@
 //! The key lifecycle: generate, list, show, rename, revoke, delete.
 
 use crate::chain::Appender;
-use crate::duration::Duration;
+use crate::duration::{Duration, rfc3339};
 use crate::error::{Code, not_found, refused, usage};
 use crate::idlist::Requested;
 use crate::model::{Key, Operator, Status, event_type};
@@ -172,45 +172,111 @@ fn record_revoked(
     Ok(())
 }
 
-/// Revokes the active keys among `ids` inside the current transaction, one
-/// `api-key.revoked` event each, in the order given (with `dry_run`: changes nothing).
-/// Authorisation is the caller's. Used by `revoke` and by user removal.
-pub(crate) fn revoke_in(
+/// What a bulk run does to each key it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BulkAction {
+    /// Revoke the active keys, whoever owns them (the caller has authorised the
+    /// operator for every key), each event giving this reason.
+    Revoke(RevokeReason),
+    /// Delete the operator's own keys, whatever their status.
+    Delete,
+}
+
+impl BulkAction {
+    /// The policy action a bulk run of this kind needs.
+    fn action(self) -> Action {
+        match self {
+            BulkAction::Revoke(_) => Action::RevokeKey,
+            BulkAction::Delete => Action::DeleteKey,
+        }
+    }
+}
+
+/// What one key of a bulk run writes to the log, once the run is over.
+enum Effect {
+    Revoked(Key, RevokeReason),
+    Deleted(Key),
+    Denied(String),
+}
+
+/// Revokes or deletes the keys among `ids` inside the current transaction, one event
+/// each, in the order given (with `dry_run`: changes and records nothing).
+/// Authorisation for the run as a whole is the caller's; `scope` is the operator's.
+/// The one path of `revoke`, `delete` and user removal.
+pub(crate) fn bulk_in(
     tx: &mut dyn Tx,
-    actor: &str,
+    op: &Operator,
+    scope: Scope,
     ids: &[Requested],
     dry_run: bool,
-    reason: RevokeReason,
+    what: BulkAction,
 ) -> Result<Vec<BulkOutcome>> {
     let now = now();
-    // Look up and revoke in ID order, so that a large run walks the ID index and its
+    // Look up and change in ID order, so that a large run walks the ID index and its
     // neighbours' pages once; the results and the events keep the input order.
     let mut order: Vec<usize> = (0..ids.len()).collect();
     order.sort_unstable_by(|&a, &b| ids[a].text().cmp(ids[b].text()));
     let mut results = vec![BulkResult::InvalidId; ids.len()];
-    let mut revoked: Vec<Option<Key>> = vec![None; ids.len()];
+    let mut effects: Vec<Option<Effect>> = (0..ids.len()).map(|_| None).collect();
     for i in order {
         let Requested::Id(id) = &ids[i] else {
             continue;
         };
-        results[i] = match tx.key(id, now)? {
-            None => BulkResult::NotFound,
-            Some((k, _)) => match k.status {
+        let Some((k, owner)) = tx.key(id, now)? else {
+            results[i] = BulkResult::NotFound;
+            continue;
+        };
+        results[i] = match what {
+            BulkAction::Revoke(reason) => match k.status {
                 Status::Revoked => BulkResult::AlreadyRevoked,
                 Status::Expired => BulkResult::Expired,
                 Status::Active if dry_run => BulkResult::WouldRevoke,
                 Status::Active => {
                     if tx.revoke_key(id, now)? {
-                        revoked[i] = Some(k);
+                        effects[i] = Some(Effect::Revoked(k, reason));
                     }
                     BulkResult::Revoked
+                }
+            },
+            BulkAction::Delete => match policy::key_access(op, Action::DeleteKey, scope, owner) {
+                KeyAccess::Hidden => BulkResult::NotFound,
+                KeyAccess::NotYours(reason) => {
+                    if !dry_run {
+                        effects[i] = Some(Effect::Denied(reason));
+                    }
+                    BulkResult::NotYours
+                }
+                KeyAccess::Allowed if dry_run => BulkResult::WouldDelete,
+                KeyAccess::Allowed => {
+                    tx.delete_key(id)?;
+                    effects[i] = Some(Effect::Deleted(k));
+                    BulkResult::Deleted
                 }
             },
         };
     }
     let mut log = Appender::new(tx)?;
-    for k in revoked.iter().flatten() {
-        record_revoked(tx, &mut log, now, actor, k, reason)?;
+    for (requested, effect) in ids.iter().zip(effects) {
+        let id = requested.text();
+        match effect {
+            None => {}
+            Some(Effect::Revoked(k, reason)) => {
+                record_revoked(tx, &mut log, now, op.name(), &k, reason)?;
+            }
+            Some(Effect::Deleted(k)) => {
+                log.append(
+                    tx,
+                    now,
+                    event_type::KEY_DELETED,
+                    op.name(),
+                    Some(id),
+                    &json!({"name": k.name, "status": k.status.as_str()}),
+                )?;
+            }
+            Some(Effect::Denied(reason)) => {
+                record_denial(tx, &mut log, op.name(), what.action(), &reason, Some(id))?;
+            }
+        }
     }
     Ok(ids
         .iter()
@@ -220,6 +286,76 @@ pub(crate) fn revoke_in(
             result,
         })
         .collect())
+}
+
+/// The expiry of a new key at `now` under the tenant's `max` (the rules of `generate`):
+/// `Err` is a usage error (a time not in the future); `Ok(Err(reason))` a refusal by
+/// policy (longer than the maximum).
+pub(crate) fn new_key_expiry(
+    expiry: Expiry,
+    now: i64,
+    max: Duration,
+) -> Result<Result<i64, String>> {
+    Ok(match expiry {
+        Expiry::Default => Ok(now + max.secs()),
+        Expiry::In(d) if d > max => Err(format!("expiry {d} is longer than the maximum of {max}")),
+        Expiry::In(d) => Ok(now + d.secs()),
+        Expiry::At(t) if t <= now => {
+            return Err(usage(format!("expiry {} is not in the future", rfc3339(t))));
+        }
+        Expiry::At(t) if t - now > max.secs() => Err(format!(
+            "expiry {} is further away than the maximum of {max}",
+            rfc3339(t)
+        )),
+        Expiry::At(t) => Ok(t),
+    })
+}
+
+/// Stores a new active key of `op` (named `owner`) and records its `api-key.generated`
+/// event, `replaces` naming the key it replaces by rotation: the one place a key is
+/// created, by `generate` and `rotate`.
+pub(crate) fn create_key(
+    tx: &mut dyn Tx,
+    op: &Operator,
+    owner: &str,
+    name: &str,
+    now: i64,
+    expires: i64,
+    replaces: Option<&str>,
+) -> Result<Generated> {
+    let new = token::generate()?;
+    tx.insert_key(&NewKey {
+        id: &new.id,
+        hash: &new.hash,
+        name,
+        owner,
+        owner_uid: op.uid(),
+        created: now,
+        expires,
+    })?;
+    Appender::new(tx)?.append(
+        tx,
+        now,
+        event_type::KEY_GENERATED,
+        op.name(),
+        Some(&new.id),
+        &json!({"name": name, "expires": rfc3339(expires), "replaces": replaces}),
+    )?;
+    Ok(Generated {
+        key: Key {
+            id: new.id,
+            name: name.to_owned(),
+            owner: owner.to_owned(),
+            status: Status::Active,
+            created: now,
+            updated: now,
+            expires,
+            last_used: None,
+            uses: 0,
+            replaced_by: None,
+        },
+        secret: new.secret,
+    })
 }
 
 impl Tenant {
@@ -245,28 +381,10 @@ impl Tenant {
                         .into(),
                 );
             }
-            let expires = match expiry {
-                Expiry::Default => now + max.secs(),
-                Expiry::In(d) if d > max => {
-                    return refusal(tx, format!("expiry {d} is longer than the maximum of {max}"));
-                }
-                Expiry::In(d) => now + d.secs(),
-                Expiry::At(t) if t <= now => {
-                    return Ok(Err(usage(format!(
-                        "expiry {} is not in the future",
-                        crate::duration::rfc3339(t)
-                    ))));
-                }
-                Expiry::At(t) if t - now > max.secs() => {
-                    return refusal(
-                        tx,
-                        format!(
-                            "expiry {} is further away than the maximum of {max}",
-                            crate::duration::rfc3339(t)
-                        ),
-                    );
-                }
-                Expiry::At(t) => t,
+            let expires = match new_key_expiry(expiry, now, max) {
+                Err(e) => return Ok(Err(e)),
+                Ok(Ok(t)) => t,
+                Ok(Err(reason)) => return refusal(tx, reason),
             };
             let active = tx.count_active(op.uid(), now)?;
             if active >= settings.max_keys_per_user {
@@ -280,39 +398,7 @@ impl Tenant {
                     ),
                 );
             }
-            let new = token::generate()?;
-            tx.insert_key(&NewKey {
-                id: &new.id,
-                hash: &new.hash,
-                name,
-                owner: op.name(),
-                owner_uid: op.uid(),
-                created: now,
-                expires,
-            })?;
-            Appender::new(tx)?.append(
-                tx,
-                now,
-                event_type::KEY_GENERATED,
-                op.name(),
-                Some(&new.id),
-                &json!({"name": name, "expires": crate::duration::rfc3339(expires), "replaces": null}),
-            )?;
-            Ok(Ok(Generated {
-                key: Key {
-                    id: new.id,
-                    name: name.to_owned(),
-                    owner: op.name().to_owned(),
-                    status: Status::Active,
-                    created: now,
-                    updated: now,
-                    expires,
-                    last_used: None,
-                    uses: 0,
-                    replaced_by: None,
-                },
-                secret: new.secret,
-            }))
+            create_key(tx, op, op.name(), name, now, expires, None).map(Ok)
         })
     }
 
@@ -411,18 +497,12 @@ impl Tenant {
         ids: &[Requested],
         dry_run: bool,
     ) -> Result<Vec<BulkOutcome>> {
-        self.authorize(op, Action::RevokeKey)?;
-        if dry_run {
-            self.read(|tx| {
-                tx.prepare_bulk(ids.len())?;
-                revoke_in(tx, op.name(), ids, true, RevokeReason::Requested)
-            })
-        } else {
-            self.write_as(op, Action::RevokeKey, |tx, op, _| {
-                tx.prepare_bulk(ids.len())?;
-                revoke_in(tx, op.name(), ids, false, RevokeReason::Requested).map(Ok)
-            })
-        }
+        self.bulk(
+            op,
+            ids,
+            dry_run,
+            BulkAction::Revoke(RevokeReason::Requested),
+        )
     }
 
     /// Deletes `op`'s keys among `ids` (their owner, a developer), all in one
@@ -434,62 +514,27 @@ impl Tenant {
         ids: &[Requested],
         dry_run: bool,
     ) -> Result<Vec<BulkOutcome>> {
-        let scope = self.authorize(op, Action::DeleteKey)?;
-        let run = |tx: &mut dyn Tx, op: &Operator, scope: Scope| -> Result<Vec<BulkOutcome>> {
-            tx.prepare_bulk(ids.len())?;
-            let now = now();
-            let mut log = Appender::new(tx)?;
-            let mut out = Vec::with_capacity(ids.len());
-            for requested in ids {
-                let result = match requested {
-                    Requested::Invalid(_) => BulkResult::InvalidId,
-                    Requested::Id(id) => match tx.key(id, now)? {
-                        None => BulkResult::NotFound,
-                        Some((k, owner)) => {
-                            match policy::key_access(op, Action::DeleteKey, scope, owner) {
-                                KeyAccess::Hidden => BulkResult::NotFound,
-                                KeyAccess::NotYours(reason) => {
-                                    if !dry_run {
-                                        record_denial(
-                                            tx,
-                                            &mut log,
-                                            op.name(),
-                                            Action::DeleteKey,
-                                            &reason,
-                                            Some(id),
-                                        )?;
-                                    }
-                                    BulkResult::NotYours
-                                }
-                                KeyAccess::Allowed if dry_run => BulkResult::WouldDelete,
-                                KeyAccess::Allowed => {
-                                    tx.delete_key(id)?;
-                                    log.append(
-                                        tx,
-                                        now,
-                                        event_type::KEY_DELETED,
-                                        op.name(),
-                                        Some(id),
-                                        &json!({"name": k.name, "status": k.status.as_str()}),
-                                    )?;
-                                    BulkResult::Deleted
-                                }
-                            }
-                        }
-                    },
-                };
-                out.push(BulkOutcome {
-                    id: requested.text().to_owned(),
-                    result,
-                });
-            }
-            Ok(out)
-        };
+        self.bulk(op, ids, dry_run, BulkAction::Delete)
+    }
+
+    /// A bulk revoke or delete: one read transaction for a dry run, else one write.
+    fn bulk(
+        &mut self,
+        op: &Operator,
+        ids: &[Requested],
+        dry_run: bool,
+        what: BulkAction,
+    ) -> Result<Vec<BulkOutcome>> {
+        let scope = self.authorize(op, what.action())?;
         if dry_run {
-            self.read(|tx| run(tx, op, scope))
+            self.read(|tx| {
+                tx.prepare_bulk(ids.len())?;
+                bulk_in(tx, op, scope, ids, true, what)
+            })
         } else {
-            self.write_as(op, Action::DeleteKey, |tx, op, scope| {
-                run(tx, op, scope).map(Ok)
+            self.write_as(op, what.action(), |tx, op, scope| {
+                tx.prepare_bulk(ids.len())?;
+                bulk_in(tx, op, scope, ids, false, what).map(Ok)
             })
         }
     }

@@ -59,6 +59,14 @@ fn parse_failure(e: &clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
     }
+    // A value refused by one of keyctl's own parsers already says what is wrong, in
+    // the words every other usage error uses: print it as it is.
+    if let Some(invalid) =
+        std::error::Error::source(e).and_then(|s| s.downcast_ref::<keyctl::error::InvalidValue>())
+    {
+        note!("error: {invalid}");
+        return ExitCode::from(2);
+    }
     if empty_db_from_env(e) {
         note!(
             "error: KEYCTL_DB is set but empty: set it to the tenant database's path, or unset \

@@ -69,8 +69,10 @@ pub trait Record {
     const CSV_HEADERS: &'static [&'static str];
     /// The ID printed with `-q` (nothing when empty).
     fn id(&self) -> String;
-    /// Cells for a table (times may be short).
-    fn table_cells(&self) -> Vec<String>;
+    /// Cells for a table (times may be short); by default the CSV cells.
+    fn table_cells(&self) -> Vec<String> {
+        self.csv_cells()
+    }
     /// Cells for CSV (times RFC 3339).
     fn csv_cells(&self) -> Vec<String>;
     /// The JSON object.

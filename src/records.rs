@@ -40,32 +40,10 @@ impl Record for Key {
         self.id.clone()
     }
     fn table_cells(&self) -> Vec<String> {
-        vec![
-            self.id.clone(),
-            self.name.clone(),
-            self.owner.clone(),
-            short(self.updated),
-            short(self.created),
-            short(self.expires),
-            self.status.to_string(),
-            opt_time(self.last_used, short),
-            self.uses.to_string(),
-            self.replaced_by.clone().unwrap_or_default(),
-        ]
+        key_cells(self, short)
     }
     fn csv_cells(&self) -> Vec<String> {
-        vec![
-            self.id.clone(),
-            self.name.clone(),
-            self.owner.clone(),
-            rfc3339(self.updated),
-            rfc3339(self.created),
-            rfc3339(self.expires),
-            self.status.to_string(),
-            opt_time(self.last_used, rfc3339),
-            self.uses.to_string(),
-            self.replaced_by.clone().unwrap_or_default(),
-        ]
+        key_cells(self, rfc3339)
     }
     fn json(&self) -> Value {
         json!({
@@ -81,6 +59,22 @@ impl Record for Key {
             "replaced_by": self.replaced_by,
         })
     }
+}
+
+/// A key's cells, its times written by `time` (short in a table, RFC 3339 in CSV).
+fn key_cells(k: &Key, time: fn(i64) -> String) -> Vec<String> {
+    vec![
+        k.id.clone(),
+        k.name.clone(),
+        k.owner.clone(),
+        time(k.updated),
+        time(k.created),
+        time(k.expires),
+        k.status.to_string(),
+        opt_time(k.last_used, time),
+        k.uses.to_string(),
+        k.replaced_by.clone().unwrap_or_default(),
+    ]
 }
 
 impl Record for User {
@@ -158,15 +152,12 @@ impl Record for Event {
         self.id.to_string()
     }
     fn table_cells(&self) -> Vec<String> {
-        vec![
-            self.id.to_string(),
-            rfc3339(self.time),
-            self.kind.clone(),
-            self.actor.clone(),
-            self.key_id.clone().unwrap_or_default(),
-            self.details.clone(),
-            self.hash.chars().take(12).collect(),
-        ]
+        let mut cells = self.csv_cells();
+        // The hash's first 12 digits are enough to tell events apart by eye.
+        if let Some(hash) = cells.last_mut() {
+            *hash = hash.chars().take(12).collect();
+        }
+        cells
     }
     fn csv_cells(&self) -> Vec<String> {
         vec![
@@ -199,9 +190,6 @@ impl Record for TopRow {
     fn id(&self) -> String {
         self.key_id.clone()
     }
-    fn table_cells(&self) -> Vec<String> {
-        self.csv_cells()
-    }
     fn csv_cells(&self) -> Vec<String> {
         vec![
             self.key_id.clone(),
@@ -227,9 +215,6 @@ impl Record for BulkOutcome {
     const CSV_HEADERS: &'static [&'static str] = &["id", "result"];
     fn id(&self) -> String {
         self.id.clone()
-    }
-    fn table_cells(&self) -> Vec<String> {
-        self.csv_cells()
     }
     fn csv_cells(&self) -> Vec<String> {
         vec![self.id.clone(), self.result.as_str().into()]
@@ -292,9 +277,6 @@ impl Record for Verified {
     fn id(&self) -> String {
         self.id.clone()
     }
-    fn table_cells(&self) -> Vec<String> {
-        self.csv_cells()
-    }
     fn csv_cells(&self) -> Vec<String> {
         vec!["true".into(), self.id.clone(), self.owner.clone()]
     }
@@ -314,9 +296,6 @@ impl Record for Rejection {
     fn id(&self) -> String {
         String::new()
     }
-    fn table_cells(&self) -> Vec<String> {
-        self.csv_cells()
-    }
     fn csv_cells(&self) -> Vec<String> {
         vec!["false".into(), self.as_str().into()]
     }
@@ -331,9 +310,6 @@ impl Record for Anchor {
     const CSV_HEADERS: &'static [&'static str] = &["id", "hash", "anchor"];
     fn id(&self) -> String {
         format!("{}:{}", self.id, self.hash)
-    }
-    fn table_cells(&self) -> Vec<String> {
-        self.csv_cells()
     }
     fn csv_cells(&self) -> Vec<String> {
         vec![self.id.to_string(), self.hash.clone(), Record::id(self)]

@@ -4,12 +4,11 @@
 use crate::chain::Appender;
 use crate::duration::{Duration, rfc3339};
 use crate::error::{denied, not_found, refused, usage};
-use crate::keys::{Expiry, Generated, check_key_id};
+use crate::keys::{Expiry, Generated, check_key_id, create_key, new_key_expiry};
 use crate::model::{Key, Operator, Status, event_type};
 use crate::policy::{self, Action, KeyAccess, Scope};
-use crate::store::{NewKey, Tx};
+use crate::store::Tx;
 use crate::tenant::{Tenant, now, record_denial};
-use crate::token;
 use anyhow::Result;
 use serde_json::json;
 
@@ -23,29 +22,6 @@ pub struct Rotated {
     pub old: Key,
     /// The old key's expiry before the rotation.
     pub old_expires_before: i64,
-}
-
-/// The expiry of a new key at `now` under the tenant's `max` (the rules of `generate`):
-/// `Err` is a usage error (a time not in the future); `Ok(Err(reason))` a refusal by
-/// policy (longer than the maximum).
-pub(crate) fn new_key_expiry(
-    expiry: Expiry,
-    now: i64,
-    max: Duration,
-) -> Result<Result<i64, String>> {
-    Ok(match expiry {
-        Expiry::Default => Ok(now + max.secs()),
-        Expiry::In(d) if d > max => Err(format!("expiry {d} is longer than the maximum of {max}")),
-        Expiry::In(d) => Ok(now + d.secs()),
-        Expiry::At(t) if t <= now => {
-            return Err(usage(format!("expiry {} is not in the future", rfc3339(t))));
-        }
-        Expiry::At(t) if t - now > max.secs() => Err(format!(
-            "expiry {} is further away than the maximum of {max}",
-            rfc3339(t)
-        )),
-        Expiry::At(t) => Ok(t),
-    })
 }
 
 impl Tenant {
@@ -144,63 +120,30 @@ fn rotate_in(
     };
     // The old key's expiry only ever moves earlier.
     let old_expires = old.expires.min(now + grace_secs);
-    let fresh = token::generate()?;
-    tx.insert_key(&NewKey {
-        id: &fresh.id,
-        hash: &fresh.hash,
-        name: &old.name,
-        owner: &old.owner,
-        owner_uid: op.uid(),
-        created: now,
-        expires,
-    })?;
-    tx.set_replaced(id, &fresh.id, old_expires, now)?;
-    let mut log = Appender::new(tx)?;
-    log.append(
-        tx,
-        now,
-        event_type::KEY_GENERATED,
-        op.name(),
-        Some(&fresh.id),
-        &json!({"name": old.name, "expires": rfc3339(expires), "replaces": id}),
-    )?;
-    log.append(
+    let new = create_key(tx, op, &old.owner, &old.name, now, expires, Some(id))?;
+    tx.set_replaced(id, &new.key.id, old_expires, now)?;
+    Appender::new(tx)?.append(
         tx,
         now,
         event_type::KEY_ROTATED,
         op.name(),
         Some(id),
         &json!({
-            "replaced_by": fresh.id,
+            "replaced_by": new.key.id,
             "expires_before": rfc3339(old.expires),
             "expires_after": rfc3339(old_expires),
         }),
     )?;
-    let new_key = Key {
-        id: fresh.id.clone(),
-        name: old.name.clone(),
-        owner: old.owner.clone(),
-        status: Status::Active,
-        created: now,
-        updated: now,
-        expires,
-        last_used: None,
-        uses: 0,
-        replaced_by: None,
-    };
     let old_expires_before = old.expires;
     let old = Key {
         status: Status::derive(None, old_expires, now),
         updated: now,
         expires: old_expires,
-        replaced_by: Some(fresh.id.clone()),
+        replaced_by: Some(new.key.id.clone()),
         ..old
     };
     Ok(Ok(Rotated {
-        new: Generated {
-            key: new_key,
-            secret: fresh.secret,
-        },
+        new,
         old,
         old_expires_before,
     }))

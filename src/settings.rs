@@ -2,7 +2,7 @@
 
 use crate::chain::Appender;
 use crate::duration::Duration;
-use crate::error::usage;
+use crate::error::{InvalidValue, echo, usage};
 use crate::model::{Operator, Settings, event_type};
 use crate::policy::Action;
 use crate::tenant::{Change, Tenant, now};
@@ -20,13 +20,33 @@ pub enum SettingChange {
     MaxKeysPerUser(u32),
 }
 
+/// Checks a max-keys-per-user value's range (1-1000).
+fn check_max_keys(n: u32) -> Result<u32, InvalidValue> {
+    if (1..=1000).contains(&n) {
+        Ok(n)
+    } else {
+        Err(InvalidValue(format!(
+            "max-keys-per-user must be 1-1000, not {n}"
+        )))
+    }
+}
+
+/// Parses a max-keys-per-user value from the command line: a whole number 1-1000.
+pub fn parse_max_keys(input: &str) -> Result<u32, InvalidValue> {
+    let n: u32 = input.trim().parse().map_err(|_| {
+        InvalidValue(format!(
+            "max-keys-per-user must be a whole number 1-1000, not '{}'",
+            echo(input)
+        ))
+    })?;
+    check_max_keys(n)
+}
+
 impl SettingChange {
     /// Checks the value's range.
     pub fn check(self) -> Result<Self> {
-        if let SettingChange::MaxKeysPerUser(n) = self
-            && !(1..=1000).contains(&n)
-        {
-            return Err(usage(format!("max-keys-per-user must be 1-1000, not {n}")));
+        if let SettingChange::MaxKeysPerUser(n) = self {
+            check_max_keys(n).map_err(|e| usage(e.0))?;
         }
         Ok(self)
     }
@@ -91,5 +111,26 @@ impl Tenant {
             )?;
             Ok(Ok(Change::Done))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_keys_values() {
+        assert_eq!(parse_max_keys(" 7 "), Ok(7));
+        assert_eq!(parse_max_keys("1000"), Ok(1000));
+        let refusal = |s: &str| parse_max_keys(s).unwrap_err().to_string();
+        assert_eq!(refusal("0"), "max-keys-per-user must be 1-1000, not 0");
+        assert_eq!(
+            refusal("1001"),
+            "max-keys-per-user must be 1-1000, not 1001"
+        );
+        assert_eq!(
+            refusal("abc"),
+            "max-keys-per-user must be a whole number 1-1000, not 'abc'"
+        );
     }
 }

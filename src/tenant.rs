@@ -147,36 +147,18 @@ impl Tenant {
     /// Runs a verification's write: like [`Tenant::write`], with relaxed durability
     /// ([`Backend::write_usage`]).
     pub(crate) fn write_usage<T>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
-        let mut f = Some(f);
-        let mut out = None;
-        self.db.write_usage(&mut |tx| {
-            out = Some((f.take().expect("the closure runs once"))(tx)?);
-            Ok(())
-        })?;
-        Ok(out.expect("the closure ran"))
+        in_transaction(f, |tx| self.db.write_usage(tx))
     }
 
     /// Runs `f` in one write transaction holding the tenant's write lock, committing
     /// only if it succeeds.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
-        let mut f = Some(f);
-        let mut out = None;
-        self.db.write(&mut |tx| {
-            out = Some((f.take().expect("the closure runs once"))(tx)?);
-            Ok(())
-        })?;
-        Ok(out.expect("the closure ran"))
+        in_transaction(f, |tx| self.db.write(tx))
     }
 
     /// Runs `f` in one read transaction, so it sees one consistent snapshot.
     pub(crate) fn read<T>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
-        let mut f = Some(f);
-        let mut out = None;
-        self.db.read(&mut |tx| {
-            out = Some((f.take().expect("the closure runs once"))(tx)?);
-            Ok(())
-        })?;
-        Ok(out.expect("the closure ran"))
+        in_transaction(f, |tx| self.db.read(tx))
     }
 
     /// Asks the policy whether `op` may do `action`; a refusal is recorded and
@@ -266,4 +248,19 @@ pub(crate) fn record_denial(
         &json!({"action": action.as_str(), "reason": reason}),
     )?;
     Ok(())
+}
+
+/// Runs `f`, which returns a value, through a backend's transaction method `run`, which
+/// takes a callback it may call only once and returns nothing.
+fn in_transaction<T>(
+    f: impl FnOnce(&mut dyn Tx) -> Result<T>,
+    run: impl FnOnce(&mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>,
+) -> Result<T> {
+    let mut f = Some(f);
+    let mut out = None;
+    run(&mut |tx| {
+        out = Some((f.take().expect("the closure runs once"))(tx)?);
+        Ok(())
+    })?;
+    Ok(out.expect("the closure ran"))
 }

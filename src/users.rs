@@ -3,7 +3,7 @@
 use crate::chain::Appender;
 use crate::error::{not_found, refused};
 use crate::idlist::Requested;
-use crate::keys::{RevokeReason, revoke_in};
+use crate::keys::{BulkAction, RevokeReason, bulk_in};
 use crate::model::{Operator, Role, User, event_type};
 use crate::policy::Action;
 use crate::store::Tx;
@@ -140,7 +140,7 @@ impl Tenant {
     pub fn remove_user(&mut self, op: &Operator, name: &str) -> Result<Vec<String>> {
         check_user_name(name)?;
         self.authorize(op, Action::ManageUsers)?;
-        self.write_as(op, Action::ManageUsers, |tx, op, _| {
+        self.write_as(op, Action::ManageUsers, |tx, op, scope| {
             let Some(removed) = tx.operator(name)? else {
                 return Err(not_found(format!("no user '{name}' in this tenant")));
             };
@@ -151,7 +151,8 @@ impl Tenant {
                 .into_iter()
                 .map(Requested::Id)
                 .collect();
-            let outcomes = revoke_in(tx, op.name(), &active, false, RevokeReason::OwnerRemoved)?;
+            let revoke = BulkAction::Revoke(RevokeReason::OwnerRemoved);
+            let outcomes = bulk_in(tx, op, scope, &active, false, revoke)?;
             let revoked: Vec<String> = outcomes.into_iter().map(|o| o.id).collect();
             tx.delete_user(name)?;
             Appender::new(tx)?.append(

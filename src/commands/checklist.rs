@@ -2,8 +2,8 @@
 //! the active keys the operator may revoke, most used first, narrowed by `--owner` and
 //! `--search`; the ticked ones go through the usual confirmation and bulk revoke.
 
-use super::keys::{plural, report};
-use super::{Ctx, confirm, interactive};
+use super::keys::{Bulk, plural, run_bulk};
+use super::{Ctx, interactive};
 use crate::output::sanitize;
 use anyhow::{Context, Result};
 use keyctl::cli::BulkArgs;
@@ -11,7 +11,7 @@ use keyctl::duration::short;
 use keyctl::error::usage;
 use keyctl::idlist::Requested;
 use keyctl::policy::Action;
-use keyctl::{BulkResult, Key, KeyQuery, SortField, Status};
+use keyctl::{Key, KeyQuery, SortField, Status};
 
 /// The most keys a checklist offers; more must be narrowed first.
 const MAX_CANDIDATES: usize = 1_000;
@@ -73,17 +73,9 @@ pub fn revoke(
         .into_iter()
         .map(|i| Requested::Id(keys[i].id.clone()))
         .collect();
-    if !args.dry_run {
-        let n = ids.len();
-        confirm(
-            &format!("Revoke {n} key{}? This cannot be undone.", plural(n)),
-            args.yes,
-        )?;
-    }
     // The bulk revoke checks the operator and each key again in its transaction: a
     // key revoked meanwhile reports `already revoked`.
-    let outcomes = tenant.revoke_keys(&op, &ids, args.dry_run)?;
-    report(ctx, &outcomes, BulkResult::Revoked)
+    run_bulk(ctx, &mut tenant, &op, &ids, &args, Bulk::Revoke)
 }
 
 /// One aligned line per key: ID, name, owner, expires, last used, uses (stored text

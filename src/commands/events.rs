@@ -2,20 +2,13 @@
 
 use super::Ctx;
 use anyhow::Result;
-use keyctl::cli::{EventsArgs, EventsCommand, Format};
-use keyctl::duration::parse_since;
-use keyctl::error::usage;
+use keyctl::cli::{EventShowArgs, EventsArgs, EventsCommand, EventsVerifyArgs, Format, TopArgs};
 use keyctl::policy::Action;
-use keyctl::{Anchor, Event, EventFilter, TopRow, now};
+use keyctl::{Event, EventFilter, now};
 use serde_json::json;
 
 pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
     let now = now();
-    let since = |t: &Option<String>| {
-        t.as_deref()
-            .map(|t| parse_since(t, now).map_err(usage))
-            .transpose()
-    };
     match args.command {
         None => {
             let f = args.filters;
@@ -26,8 +19,8 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
                 key_id: f.key_id,
                 actor: f.actor,
                 kind: f.kind,
-                since: since(&f.since)?,
-                until: since(&f.until)?,
+                since: f.since.map(|t| t.at(now)),
+                until: f.until.map(|t| t.at(now)),
                 limit: f.limit,
             };
             let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
@@ -40,22 +33,15 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
             listing.finish()?;
             out.finish()?;
         }
-        Some(EventsCommand::Show { id }) => {
+        Some(EventsCommand::Show(EventShowArgs { id })) => {
             let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
-            let event = tenant.event(&op, id)?;
-            let mut out = ctx.output();
-            out.record(&event)?;
-            out.finish()?;
+            ctx.print(&tenant.event(&op, id)?)?;
         }
         Some(EventsCommand::Head) => {
             let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
-            let head = tenant.events_head(&op)?;
-            let mut out = ctx.output();
-            out.record(&head)?;
-            out.finish()?;
+            ctx.print(&tenant.events_head(&op)?)?;
         }
-        Some(EventsCommand::Verify { anchor }) => {
-            let anchor: Option<Anchor> = anchor.map(|a| a.parse().map_err(usage)).transpose()?;
+        Some(EventsCommand::Verify(EventsVerifyArgs { anchor })) => {
             let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
             let report = tenant.verify_events(&op, anchor.as_ref())?;
             let head = report.head.map(|h| format!("{}:{}", h.id, h.hash));
@@ -76,20 +62,10 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8> {
             }
             out.finish()?;
         }
-        Some(EventsCommand::Top {
-            since: window,
-            limit,
-        }) => {
-            let from = since(&window)?.unwrap_or(now - 86_400);
+        Some(EventsCommand::Top(TopArgs { since, limit })) => {
+            let from = since.map_or(now - 86_400, |t| t.at(now));
             let (mut tenant, op) = ctx.session(Action::ReadEvents)?;
-            let rows = tenant.top_keys(&op, from, limit)?;
-            let mut out = ctx.output();
-            let mut listing = out.listing::<TopRow>()?;
-            for r in &rows {
-                listing.push(r)?;
-            }
-            listing.finish()?;
-            out.finish()?;
+            ctx.print_all(&tenant.top_keys(&op, from, limit)?)?;
         }
     }
     Ok(0)

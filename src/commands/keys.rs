@@ -2,70 +2,56 @@
 
 use super::{Ctx, confirm, interactive};
 use anyhow::{Context, Result};
-use keyctl::cli::{BulkArgs, Format, KeysCommand, ListArgs, RevokeArgs, SortArg, StatusArg};
+use keyctl::cli::{
+    BulkArgs, Format, GenerateArgs, KeyShowArgs, KeysCommand, ListArgs, RenameArgs, RevokeArgs,
+    SearchArgs, StatusArg,
+};
+use keyctl::duration::Duration;
 use keyctl::error::usage;
 use keyctl::idlist::{self, Requested};
+use keyctl::model::Operator;
 use keyctl::policy::Action;
-use keyctl::{BulkOutcome, BulkResult, Expiry, Key, KeyQuery, SortField, Status, duration};
+use keyctl::{BulkOutcome, BulkResult, Expiry, Key, KeyQuery, Status, Tenant};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
 
 pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<u8> {
     match cmd {
-        KeysCommand::Generate {
-            name,
-            expires_in,
-            expires_at,
-        } => generate(ctx, name, expires_in, expires_at),
+        KeysCommand::Generate(args) => generate(ctx, args),
         KeysCommand::List(args) => list(ctx, None, args),
-        KeysCommand::Search { term, filters } => list(ctx, Some(term), filters),
-        KeysCommand::Show { id } => {
+        KeysCommand::Search(SearchArgs { term, filters }) => list(ctx, Some(term), filters),
+        KeysCommand::Show(KeyShowArgs { id }) => {
             let (mut tenant, op) = ctx.session(Action::ReadKeys)?;
-            let key = tenant.show_key(&op, &id)?;
-            let mut out = ctx.output();
-            out.record(&key)?;
-            out.finish()?;
+            ctx.print(&tenant.show_key(&op, &id)?)?;
             Ok(0)
         }
-        KeysCommand::Rename { id, name } => {
+        KeysCommand::Rename(RenameArgs { id, name }) => {
             let (mut tenant, op) = ctx.session(Action::RenameKey)?;
             let key = tenant.rename_key(&op, &id, &name)?;
             note!("renamed key {}", key.id);
-            let mut out = ctx.output();
-            out.record(&key)?;
-            out.finish()?;
+            ctx.print(&key)?;
             Ok(0)
         }
         KeysCommand::Revoke(args) => revoke(ctx, args),
         KeysCommand::Delete(args) => delete(ctx, args),
         KeysCommand::Verify => verify(ctx),
-        KeysCommand::Rotate {
-            id,
-            grace,
-            expires_in,
-            expires_at,
-        } => super::rotate::run(ctx, &id, grace, expiry(expires_in, expires_at)?),
+        KeysCommand::Rotate(args) => super::rotate::run(ctx, args),
     }
 }
 
 /// The expiry asked for with `--expires-in` / `--expires-at` (default: max-expiry).
-fn expiry(expires_in: Option<String>, expires_at: Option<String>) -> Result<Expiry> {
-    Ok(match (expires_in, expires_at) {
-        (Some(d), _) => Expiry::In(duration::parse(&d).map_err(usage)?),
-        (None, Some(t)) => Expiry::At(duration::parse_time(&t).map_err(usage)?),
+pub(super) fn expiry(expires_in: Option<Duration>, expires_at: Option<i64>) -> Expiry {
+    match (expires_in, expires_at) {
+        (Some(d), _) => Expiry::In(d),
+        (None, Some(t)) => Expiry::At(t),
         (None, None) => Expiry::Default,
-    })
+    }
 }
 
-fn generate(
-    ctx: &Ctx,
-    name: Option<String>,
-    expires_in: Option<String>,
-    expires_at: Option<String>,
-) -> Result<u8> {
-    let expiry = expiry(expires_in, expires_at)?;
+fn generate(ctx: &Ctx, args: GenerateArgs) -> Result<u8> {
+    let expiry = expiry(args.expires_in, args.expires_at);
     let (mut tenant, op) = ctx.session(Action::GenerateKey)?;
-    let name = match name {
+    let name = match args.name {
         Some(n) => n,
         None if interactive() => super::prompting(|| {
             dialoguer::Input::<String>::new()
@@ -82,9 +68,7 @@ fn generate(
 /// Prints a new key with its secret (`generate`, `rotate`), as its record; then the
 /// reminder on stderr that it is shown once.
 pub(super) fn print_generated(ctx: &Ctx, generated: &keyctl::Generated) -> Result<u8> {
-    let mut out = ctx.output();
-    out.record(generated)?;
-    out.finish()?;
+    ctx.print(generated)?;
     note!("This key is shown only once: store it now. keyctl keeps only its hash.");
     Ok(0)
 }
@@ -101,22 +85,9 @@ fn list(ctx: &Ctx, term: Option<String>, args: ListArgs) -> Result<u8> {
                 StatusArg::Revoked => Status::Revoked,
             })
             .collect(),
-        expiring_within: args
-            .expiring_within
-            .map(|d| duration::parse(&d).map(|d| d.secs()).map_err(usage))
-            .transpose()?,
+        expiring_within: args.expiring_within.map(Duration::secs),
         search: term,
-        sort: args.sort.map(|s| match s {
-            SortArg::Name => SortField::Name,
-            SortArg::Id => SortField::Id,
-            SortArg::Owner => SortField::Owner,
-            SortArg::Created => SortField::Created,
-            SortArg::Updated => SortField::Updated,
-            SortArg::Expires => SortField::Expires,
-            SortArg::Status => SortField::Status,
-            SortArg::LastUsed => SortField::LastUsed,
-            SortArg::Uses => SortField::Uses,
-        }),
+        sort: args.sort,
         reverse: args.reverse,
         limit: args.limit,
     };
@@ -180,34 +151,62 @@ pub fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<u8> {
              to pick keys in a script, pipe them in: keyctl keys search TERM -q | keyctl revoke --yes",
         ));
     }
-    let ids = requested_ids(&args.ids)?;
-    let (mut tenant, op) = ctx.session(Action::RevokeKey)?;
-    tenant.may_revoke(&op)?;
-    if !args.dry_run {
-        let n = ids.len();
-        confirm(
-            &format!("Revoke {n} key{}? This cannot be undone.", plural(n)),
-            args.yes,
-        )?;
-    }
-    let outcomes = tenant.revoke_keys(&op, &ids, args.dry_run)?;
-    report(ctx, &outcomes, BulkResult::Revoked)
+    bulk_by_id(ctx, args, Bulk::Revoke)
 }
 
 fn delete(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
+    bulk_by_id(ctx, args, Bulk::Delete)
+}
+
+/// `revoke` or `delete`: the two bulk commands, one path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Bulk {
+    Revoke,
+    Delete,
+}
+
+/// A bulk run on the IDs given as arguments or on stdin.
+fn bulk_by_id(ctx: &Ctx, args: BulkArgs, bulk: Bulk) -> Result<u8> {
     let ids = requested_ids(&args.ids)?;
-    let (mut tenant, op) = ctx.session(Action::DeleteKey)?;
-    tenant.may_delete(&op)?;
+    let action = match bulk {
+        Bulk::Revoke => Action::RevokeKey,
+        Bulk::Delete => Action::DeleteKey,
+    };
+    let (mut tenant, op) = ctx.session(action)?;
+    match bulk {
+        Bulk::Revoke => tenant.may_revoke(&op)?,
+        Bulk::Delete => tenant.may_delete(&op)?,
+    }
+    run_bulk(ctx, &mut tenant, &op, &ids, &args, bulk)
+}
+
+/// Asks for confirmation (unless a dry run), runs the bulk revoke or delete and
+/// reports it; returns the exit status of the run.
+pub(super) fn run_bulk(
+    ctx: &Ctx,
+    tenant: &mut Tenant,
+    op: &Operator,
+    ids: &[Requested],
+    args: &BulkArgs,
+    bulk: Bulk,
+) -> Result<u8> {
+    let (verb, done) = match bulk {
+        Bulk::Revoke => ("Revoke", BulkResult::Revoked),
+        Bulk::Delete => ("Delete", BulkResult::Deleted),
+    };
     if !args.dry_run {
         let n = ids.len();
         confirm(
-            &format!("Delete {n} key{}? This cannot be undone.", plural(n)),
+            &format!("{verb} {n} key{}? This cannot be undone.", plural(n)),
             args.yes,
         )?;
     }
-    let outcomes = tenant.delete_keys(&op, &ids, args.dry_run)?;
-    let status = report(ctx, &outcomes, BulkResult::Deleted)?;
-    if outcomes.iter().any(|o| o.result == BulkResult::NotYours) {
+    let outcomes = match bulk {
+        Bulk::Revoke => tenant.revoke_keys(op, ids, args.dry_run)?,
+        Bulk::Delete => tenant.delete_keys(op, ids, args.dry_run)?,
+    };
+    let status = report(ctx, &outcomes, done)?;
+    if bulk == Bulk::Delete && outcomes.iter().any(|o| o.result == BulkResult::NotYours) {
         // SPEC §3: a tenant admin deleting someone else's key is pointed to revoke.
         note!(
             "hint: only a key's owner can delete it; a tenant admin revokes it instead: \
@@ -219,7 +218,7 @@ fn delete(ctx: &Ctx, args: BulkArgs) -> Result<u8> {
 
 /// Prints one result per ID (with `-q`: the IDs changed now), a summary on stderr, and
 /// returns the exit status of the run.
-pub(super) fn report(ctx: &Ctx, outcomes: &[BulkOutcome], changed: BulkResult) -> Result<u8> {
+fn report(ctx: &Ctx, outcomes: &[BulkOutcome], changed: BulkResult) -> Result<u8> {
     let mut out = ctx.output();
     if out.quiet {
         for o in outcomes.iter().filter(|o| o.result == changed) {

@@ -11,7 +11,7 @@ mod rotate;
 mod settings;
 mod users;
 
-use crate::output::Output;
+use crate::output::{Output, Record};
 use anyhow::{Context, Result};
 use keyctl::Tenant;
 use keyctl::cli::{Cli, Command, Global};
@@ -53,6 +53,24 @@ impl Ctx {
     /// Stdout in the chosen format.
     pub fn output(&self) -> Output {
         Output::new(self.global.format, self.global.quiet)
+    }
+
+    /// Prints one record on stdout.
+    pub fn print<R: Record>(&self, record: &R) -> Result<()> {
+        let mut out = self.output();
+        out.record(record)?;
+        out.finish()
+    }
+
+    /// Prints records as one listing on stdout.
+    pub fn print_all<R: Record>(&self, records: &[R]) -> Result<()> {
+        let mut out = self.output();
+        let mut listing = out.listing::<R>()?;
+        for r in records {
+            listing.push(r)?;
+        }
+        listing.finish()?;
+        out.finish()
     }
 }
 
@@ -133,13 +151,13 @@ pub fn prompting<T>(prompt: impl FnOnce() -> T) -> T {
 pub fn run(cli: Cli) -> Result<u8> {
     let ctx = Ctx { global: cli.global };
     match cli.command {
-        Command::Init { admin } => init::run(&ctx, &admin),
+        Command::Init(args) => init::run(&ctx, &args.admin),
         Command::Users(cmd) => users::run(&ctx, cmd),
-        Command::Settings { command } => settings::run(&ctx, command),
+        Command::Settings(args) => settings::run(&ctx, args.command),
         Command::Keys(cmd) => keys::run(&ctx, cmd),
         Command::Revoke(args) => keys::revoke(&ctx, args),
         Command::Events(args) => events::run(&ctx, args),
         Command::Copy(args) => copy::run(&ctx, args),
-        Command::Completions { shell } => completions::run(shell),
+        Command::Completions(args) => completions::run(args.shell),
     }
 }

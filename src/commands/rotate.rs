@@ -1,21 +1,25 @@
 //! `keyctl keys rotate ID [--grace D] [--expires-in D | --expires-at T]`
 
 use super::Ctx;
-use super::keys::print_generated;
+use super::keys::{expiry, print_generated};
 use anyhow::Result;
-use keyctl::duration::{parse_grace, rfc3339};
-use keyctl::error::usage;
+use keyctl::cli::RotateArgs;
+use keyctl::duration::rfc3339;
+use keyctl::now;
 use keyctl::policy::Action;
-use keyctl::{Expiry, now};
 
-pub fn run(ctx: &Ctx, id: &str, grace: Option<String>, expiry: Expiry) -> Result<u8> {
-    let grace = grace
-        .map(|g| parse_grace(&g).map_err(usage))
-        .transpose()?
-        .unwrap_or(0);
+pub fn run(ctx: &Ctx, args: RotateArgs) -> Result<u8> {
+    let RotateArgs {
+        id,
+        grace,
+        expires_in,
+        expires_at,
+    } = args;
+    let id = id.as_str();
     keyctl::check_key_id(id)?;
     let (mut tenant, op) = ctx.session(Action::RotateKey)?;
-    let rotated = tenant.rotate_key(&op, id, grace, expiry)?;
+    let expiry = expiry(expires_in, expires_at);
+    let rotated = tenant.rotate_key(&op, id, grace.unwrap_or(0), expiry)?;
     let old = &rotated.old;
     let when = if old.expires <= now() {
         "stopped working now".to_owned()

@@ -2,17 +2,16 @@
 
 use super::{Ctx, confirm};
 use anyhow::Result;
-use keyctl::cli::{SetCommand, SettingsCommand};
-use keyctl::error::usage;
+use keyctl::cli::{DisableArgs, SetCommand, SettingsCommand};
 use keyctl::model::Operator;
 use keyctl::policy::Action;
-use keyctl::{Change, SettingChange, duration};
+use keyctl::{Change, SettingChange};
 
 pub fn run(ctx: &Ctx, cmd: Option<SettingsCommand>) -> Result<u8> {
     let change = match cmd {
         None | Some(SettingsCommand::Show) => None,
         Some(SettingsCommand::Enable) => Some(SettingChange::Enabled(true)),
-        Some(SettingsCommand::Disable { yes }) => {
+        Some(SettingsCommand::Disable(DisableArgs { yes })) => {
             let (mut tenant, op) = ctx.session(Action::ChangeSettings)?;
             // Ask only when the change is allowed and would happen.
             let change = SettingChange::Enabled(false);
@@ -24,17 +23,11 @@ pub fn run(ctx: &Ctx, cmd: Option<SettingsCommand>) -> Result<u8> {
             }
             return apply(&mut tenant, &op, change);
         }
-        Some(SettingsCommand::Set(SetCommand::MaxExpiry { duration })) => Some(
-            SettingChange::MaxExpiry(duration::parse(&duration).map_err(usage)?),
-        ),
-        Some(SettingsCommand::Set(SetCommand::MaxKeysPerUser { count })) => {
-            let n: u32 = count.trim().parse().map_err(|_| {
-                usage(format!(
-                    "max-keys-per-user must be a whole number 1-1000, not '{}'",
-                    keyctl::error::echo(&count)
-                ))
-            })?;
-            Some(SettingChange::MaxKeysPerUser(n).check()?)
+        Some(SettingsCommand::Set(SetCommand::MaxExpiry(args))) => {
+            Some(SettingChange::MaxExpiry(args.duration))
+        }
+        Some(SettingsCommand::Set(SetCommand::MaxKeysPerUser(args))) => {
+            Some(SettingChange::MaxKeysPerUser(args.count))
         }
     };
     let action = if change.is_some() {
@@ -46,10 +39,7 @@ pub fn run(ctx: &Ctx, cmd: Option<SettingsCommand>) -> Result<u8> {
     match change {
         Some(change) => apply(&mut tenant, &op, change),
         None => {
-            let settings = tenant.settings(&op)?;
-            let mut out = ctx.output();
-            out.record(&settings)?;
-            out.finish()?;
+            ctx.print(&tenant.settings(&op)?)?;
             Ok(0)
         }
     }

@@ -2,9 +2,12 @@
 
 use super::{Ctx, confirm};
 use anyhow::Result;
-use keyctl::cli::{RoleArg, Switch, UsersCommand};
+use keyctl::cli::{
+    LicenceArgs, RoleArg, RoleArgs, Switch, UserAddArgs, UserRemoveArgs, UsersCommand,
+};
+use keyctl::model::Operator;
 use keyctl::policy::Action;
-use keyctl::{Change, Role, User};
+use keyctl::{Change, Role, Tenant};
 
 fn role(r: RoleArg) -> Role {
     match r {
@@ -33,45 +36,19 @@ pub fn run(ctx: &Ctx, cmd: UsersCommand) -> Result<u8> {
     let (mut tenant, op) = ctx.session(action)?;
     match cmd {
         UsersCommand::List => {
-            let users = tenant.list_users(&op)?;
-            let mut out = ctx.output();
-            let mut listing = out.listing::<User>()?;
-            for u in &users {
-                listing.push(u)?;
-            }
-            listing.finish()?;
-            out.finish()?;
+            ctx.print_all(&tenant.list_users(&op)?)?;
         }
-        UsersCommand::Add {
+        UsersCommand::Add(UserAddArgs {
             name,
             roles,
             licence,
-        } => {
+        }) => {
             let roles: Vec<Role> = roles.into_iter().map(role).collect();
-            let user = tenant.add_user(&op, &name, &roles, licence)?;
-            let mut out = ctx.output();
-            out.record(&user)?;
-            out.finish()?;
+            ctx.print(&tenant.add_user(&op, &name, &roles, licence)?)?;
         }
-        UsersCommand::Grant { name, role: r } => {
-            let change = tenant.set_role(&op, &name, role(r), true)?;
-            let r = role(r);
-            note(
-                change,
-                format!("granted {r} to {name}"),
-                format!("{name} already has {r}"),
-            );
-        }
-        UsersCommand::Ungrant { name, role: r } => {
-            let change = tenant.set_role(&op, &name, role(r), false)?;
-            let r = role(r);
-            note(
-                change,
-                format!("removed {r} from {name}"),
-                format!("{name} does not have {r}"),
-            );
-        }
-        UsersCommand::Licence { name, state } => {
+        UsersCommand::Grant(args) => set_role(&mut tenant, &op, args, true)?,
+        UsersCommand::Ungrant(args) => set_role(&mut tenant, &op, args, false)?,
+        UsersCommand::Licence(LicenceArgs { name, state }) => {
             let on = state == Switch::On;
             let change = tenant.set_licence(&op, &name, on)?;
             let word = if on { "on" } else { "off" };
@@ -81,7 +58,7 @@ pub fn run(ctx: &Ctx, cmd: UsersCommand) -> Result<u8> {
                 format!("licence of {name} was already {word}"),
             );
         }
-        UsersCommand::Remove { name, yes } => {
+        UsersCommand::Remove(UserRemoveArgs { name, yes }) => {
             tenant.check_remove_user(&op, &name)?;
             confirm(
                 &format!("Remove user {name} and revoke all their active keys?"),
@@ -102,4 +79,24 @@ pub fn run(ctx: &Ctx, cmd: UsersCommand) -> Result<u8> {
         }
     }
     Ok(0)
+}
+
+/// `users grant` (`on`) and `users ungrant`.
+fn set_role(tenant: &mut Tenant, op: &Operator, args: RoleArgs, on: bool) -> Result<()> {
+    let RoleArgs { name, role: r } = args;
+    let r = role(r);
+    let change = tenant.set_role(op, &name, r, on)?;
+    let (done, unchanged) = if on {
+        (
+            format!("granted {r} to {name}"),
+            format!("{name} already has {r}"),
+        )
+    } else {
+        (
+            format!("removed {r} from {name}"),
+            format!("{name} does not have {r}"),
+        )
+    };
+    note(change, done, unchanged);
+    Ok(())
 }

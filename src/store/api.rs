@@ -41,6 +41,36 @@ pub enum SortField {
     Uses,
 }
 
+impl SortField {
+    /// Every column, in the order the command line lists them.
+    pub const ALL: [SortField; 9] = [
+        SortField::Name,
+        SortField::Id,
+        SortField::Owner,
+        SortField::Created,
+        SortField::Updated,
+        SortField::Expires,
+        SortField::Status,
+        SortField::LastUsed,
+        SortField::Uses,
+    ];
+
+    /// The column's name, as given to `--sort`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortField::Name => "name",
+            SortField::Id => "id",
+            SortField::Owner => "owner",
+            SortField::Created => "created",
+            SortField::Updated => "updated",
+            SortField::Expires => "expires",
+            SortField::Status => "status",
+            SortField::LastUsed => "last-used",
+            SortField::Uses => "uses",
+        }
+    }
+}
+
 /// Which keys to list, and how.
 #[derive(Debug, Clone, Default)]
 pub struct Query {

@@ -102,12 +102,7 @@ pub fn list(
     if let Some(l) = f.limit {
         sql.push_str(&format!(" LIMIT {l}"));
     }
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(args))?;
-    while let Some(row) = rows.next()? {
-        each(from_row(row)?)?;
-    }
-    Ok(())
+    stream(conn, &sql, args, each)
 }
 
 /// Streams the events matching `f` (its limit aside) with `after < id <= upto`, oldest
@@ -127,7 +122,17 @@ pub fn list_between(
         "SELECT {COLUMNS} FROM events{filter} AND id > ?{} AND id <= ?{n} ORDER BY id",
         n - 1
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    stream(conn, &sql, args, each)
+}
+
+/// Runs the event query `sql` with `args` and passes each event to `each`.
+fn stream(
+    conn: &Connection,
+    sql: &str,
+    args: Vec<Value>,
+    each: &mut dyn FnMut(Event) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(row) = rows.next()? {
         each(from_row(row)?)?;

@@ -9,15 +9,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 /// The SQL expression of a sort column.
 fn sort_sql(field: SortField) -> &'static str {
     match field {
-        SortField::Name => "name",
-        SortField::Id => "id",
-        SortField::Owner => "owner",
-        SortField::Created => "created",
-        SortField::Updated => "updated",
-        SortField::Expires => "expires",
         SortField::Status => STATUS_RANK,
         SortField::LastUsed => "last_used",
-        SortField::Uses => "uses",
+        // The other columns are stored under the name `--sort` gives them.
+        other => other.as_str(),
     }
 }
 
