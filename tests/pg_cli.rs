@@ -414,3 +414,48 @@ fn events_verify_names_an_event_edited_with_triggers_disabled() {
     assert!(err.contains(&format!("event {edited}")), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn follow_sees_other_connections_and_a_lost_connection_is_one_line() {
+    use std::io::{BufRead, BufReader};
+    let Some(pg) = Pg::with_dev() else {
+        return;
+    };
+    let mut child = bare_std()
+        .arg("--db")
+        .arg(pg.db.url_with("application_name=follower"))
+        .args(["--as", "admin", "events", "--follow", "--limit", "1"])
+        .arg("--format")
+        .arg("csv")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(lines.next().unwrap().unwrap().starts_with("id,"));
+    assert!(lines.next().unwrap().unwrap().contains("user.added"));
+    pg.ok("admin", &["users", "add", "zed"]);
+    let line = lines.next().unwrap().unwrap();
+    assert!(
+        line.contains("user.added") && line.contains("zed"),
+        "{line}"
+    );
+    // The server ends the follower's session: exit 1, one line naming the database.
+    let ended: i64 = pg
+        .db
+        .client()
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE application_name = 'follower'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(ended, 1);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(&format!("/{}", pg.db.name)), "{err}");
+}
