@@ -459,3 +459,45 @@ fn follow_sees_other_connections_and_a_lost_connection_is_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains(&format!("/{}", pg.db.name)), "{err}");
 }
+
+#[test]
+fn the_library_opens_postgres_from_the_same_string() {
+    use keyctl::{Expiry, Role, SettingChange, Tenant, Verifier};
+    let Some(pg) = Pg::empty() else {
+        return;
+    };
+    let mut t = Tenant::create(&pg.url, "admin", "admin").unwrap();
+    let admin = t
+        .operator("admin", keyctl::policy::Action::ReadKeys)
+        .unwrap();
+    t.change_setting(&admin, SettingChange::Enabled(true))
+        .unwrap();
+    t.add_user(&admin, "svc", &[Role::Developer], true).unwrap();
+    let svc = t.operator("svc", keyctl::policy::Action::ReadKeys).unwrap();
+    let g = t.generate_key(&svc, "service", Expiry::Default).unwrap();
+    assert!(t.describe().ends_with(&format!("/{}", pg.db.name)));
+    assert!(!t.describe().contains("://"));
+    for _ in 0..3 {
+        assert_eq!(t.verify(&g.secret).unwrap().unwrap().id, g.key.id);
+    }
+    let mut v = Verifier::open(&pg.url).unwrap();
+    for _ in 0..5 {
+        assert_eq!(v.verify(&g.secret).unwrap().unwrap().id, g.key.id);
+    }
+    v.flush().unwrap();
+    let uses: i64 = pg
+        .db
+        .client()
+        .query_one("SELECT uses FROM keys WHERE id = $1", &[&g.key.id])
+        .unwrap()
+        .get(0);
+    assert_eq!(uses, 8);
+    assert_eq!(
+        pg.count("SELECT count(*) FROM events WHERE type = 'api-key.used'"),
+        8
+    );
+    assert!(
+        pg.ok("admin", &["events", "verify"])
+            .contains("chain intact")
+    );
+}
