@@ -501,3 +501,23 @@ fn the_library_opens_postgres_from_the_same_string() {
             .contains("chain intact")
     );
 }
+
+#[test]
+fn init_never_echoes_a_password_from_the_url() {
+    let Some(pg) = Pg::empty() else {
+        return;
+    };
+    // Trust authentication ignores the password; it must still appear nowhere.
+    let url = pg.url.replacen("://root@", "://root:s3cr3t-pw@", 1);
+    if !url.contains("s3cr3t-pw") {
+        return; // the test server URL names another user
+    }
+    let a = bare()
+        .args(["--db", &url, "--as", "admin", "init", "--admin", "admin"])
+        .write_stdin("")
+        .assert();
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    let all = format!("{}{}", stdout(&a), stderr(&a));
+    assert!(!all.contains("s3cr3t"), "{all}");
+    assert!(all.contains(&format!("/{}", pg.db.name)), "{all}");
+}
