@@ -521,3 +521,44 @@ fn init_never_echoes_a_password_from_the_url() {
     assert!(!all.contains("s3cr3t"), "{all}");
     assert!(all.contains(&format!("/{}", pg.db.name)), "{all}");
 }
+
+#[test]
+fn a_bulk_revoke_of_a_thousand_ids_on_stdin_is_one_transaction() {
+    let Some(pg) = Pg::with_dev() else {
+        return;
+    };
+    pg.db
+        .client()
+        .batch_execute(
+            "INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
+             SELECT lpad(i::text, 16, '0'), sha256(i::text::bytea), 'bulk ' || i, 'dev', \
+                    1, 1, 4000000000 FROM generate_series(1, 1000) i",
+        )
+        .unwrap();
+    let listed = pg.ok("admin", &["keys", "search", "bulk", "--format", "csv"]);
+    assert_eq!(listed.lines().count(), 1001);
+    let a = pg.run_in(
+        "admin",
+        &["revoke", "--yes", "--format", "csv"],
+        &format!("{listed}# a comment\n\n0000000000000001\n"),
+    );
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    let out = stdout(&a);
+    assert_eq!(
+        out.lines().filter(|l| l.ends_with(",revoked")).count(),
+        1000
+    );
+    assert_eq!(
+        pg.count("SELECT count(*) FROM events WHERE type = 'api-key.revoked'"),
+        1000
+    );
+    assert_eq!(
+        pg.count("SELECT count(*) FROM keys WHERE revoked IS NULL"),
+        0
+    );
+    // The chain holds: every revocation is its own event, in one line.
+    assert_eq!(
+        pg.count("SELECT count(DISTINCT id) - (max(id) - min(id) + 1) FROM events"),
+        0
+    );
+}
