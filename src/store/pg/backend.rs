@@ -107,7 +107,8 @@ fn plain(e: anyhow::Error, target: &impl std::fmt::Display) -> anyhow::Error {
     }
     match e.chain().find_map(|c| c.downcast_ref::<postgres::Error>()) {
         Some(pg) => {
-            let session_ended = pg.as_db_error().is_none_or(|d| {
+            // A conversion error is not a lost connection; an I/O error says itself.
+            let session_ended = pg.as_db_error().is_some_and(|d| {
                 matches!(
                     d.parsed_severity(),
                     Some(postgres::error::Severity::Fatal | postgres::error::Severity::Panic)
