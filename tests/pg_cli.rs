@@ -414,3 +414,151 @@ fn events_verify_names_an_event_edited_with_triggers_disabled() {
     assert!(err.contains(&format!("event {edited}")), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn follow_sees_other_connections_and_a_lost_connection_is_one_line() {
+    use std::io::{BufRead, BufReader};
+    let Some(pg) = Pg::with_dev() else {
+        return;
+    };
+    let mut child = bare_std()
+        .arg("--db")
+        .arg(pg.db.url_with("application_name=follower"))
+        .args(["--as", "admin", "events", "--follow", "--limit", "1"])
+        .arg("--format")
+        .arg("csv")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(lines.next().unwrap().unwrap().starts_with("id,"));
+    assert!(lines.next().unwrap().unwrap().contains("user.added"));
+    pg.ok("admin", &["users", "add", "zed"]);
+    let line = lines.next().unwrap().unwrap();
+    assert!(
+        line.contains("user.added") && line.contains("zed"),
+        "{line}"
+    );
+    // The server ends the follower's session: exit 1, one line naming the database.
+    let ended: i64 = pg
+        .db
+        .client()
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE application_name = 'follower'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(ended, 1);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(&format!("/{}", pg.db.name)), "{err}");
+}
+
+#[test]
+fn the_library_opens_postgres_from_the_same_string() {
+    use keyctl::{Expiry, Role, SettingChange, Tenant, Verifier};
+    let Some(pg) = Pg::empty() else {
+        return;
+    };
+    let mut t = Tenant::create(&pg.url, "admin", "admin").unwrap();
+    let admin = t
+        .operator("admin", keyctl::policy::Action::ReadKeys)
+        .unwrap();
+    t.change_setting(&admin, SettingChange::Enabled(true))
+        .unwrap();
+    t.add_user(&admin, "svc", &[Role::Developer], true).unwrap();
+    let svc = t.operator("svc", keyctl::policy::Action::ReadKeys).unwrap();
+    let g = t.generate_key(&svc, "service", Expiry::Default).unwrap();
+    assert!(t.describe().ends_with(&format!("/{}", pg.db.name)));
+    assert!(!t.describe().contains("://"));
+    for _ in 0..3 {
+        assert_eq!(t.verify(&g.secret).unwrap().unwrap().id, g.key.id);
+    }
+    let mut v = Verifier::open(&pg.url).unwrap();
+    for _ in 0..5 {
+        assert_eq!(v.verify(&g.secret).unwrap().unwrap().id, g.key.id);
+    }
+    v.flush().unwrap();
+    let uses: i64 = pg
+        .db
+        .client()
+        .query_one("SELECT uses FROM keys WHERE id = $1", &[&g.key.id])
+        .unwrap()
+        .get(0);
+    assert_eq!(uses, 8);
+    assert_eq!(
+        pg.count("SELECT count(*) FROM events WHERE type = 'api-key.used'"),
+        8
+    );
+    assert!(
+        pg.ok("admin", &["events", "verify"])
+            .contains("chain intact")
+    );
+}
+
+#[test]
+fn init_never_echoes_a_password_from_the_url() {
+    let Some(pg) = Pg::empty() else {
+        return;
+    };
+    // Trust authentication ignores the password; it must still appear nowhere.
+    let url = pg.url.replacen("://root@", "://root:s3cr3t-pw@", 1);
+    if !url.contains("s3cr3t-pw") {
+        return; // the test server URL names another user
+    }
+    let a = bare()
+        .args(["--db", &url, "--as", "admin", "init", "--admin", "admin"])
+        .write_stdin("")
+        .assert();
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    let all = format!("{}{}", stdout(&a), stderr(&a));
+    assert!(!all.contains("s3cr3t"), "{all}");
+    assert!(all.contains(&format!("/{}", pg.db.name)), "{all}");
+}
+
+#[test]
+fn a_bulk_revoke_of_a_thousand_ids_on_stdin_is_one_transaction() {
+    let Some(pg) = Pg::with_dev() else {
+        return;
+    };
+    pg.db
+        .client()
+        .batch_execute(
+            "INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
+             SELECT lpad(i::text, 16, '0'), sha256(i::text::bytea), 'bulk ' || i, 'dev', \
+                    1, 1, 4000000000 FROM generate_series(1, 1000) i",
+        )
+        .unwrap();
+    let listed = pg.ok("admin", &["keys", "search", "bulk", "--format", "csv"]);
+    assert_eq!(listed.lines().count(), 1001);
+    let a = pg.run_in(
+        "admin",
+        &["revoke", "--yes", "--format", "csv"],
+        &format!("{listed}# a comment\n\n0000000000000001\n"),
+    );
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    let out = stdout(&a);
+    assert_eq!(
+        out.lines().filter(|l| l.ends_with(",revoked")).count(),
+        1000
+    );
+    assert_eq!(
+        pg.count("SELECT count(*) FROM events WHERE type = 'api-key.revoked'"),
+        1000
+    );
+    assert_eq!(
+        pg.count("SELECT count(*) FROM keys WHERE revoked IS NULL"),
+        0
+    );
+    // The chain holds: every revocation is its own event, in one line.
+    assert_eq!(
+        pg.count("SELECT count(DISTINCT id) - (max(id) - min(id) + 1) FROM events"),
+        0
+    );
+}

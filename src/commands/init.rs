@@ -6,10 +6,12 @@ use keyctl::Tenant;
 
 pub fn run(ctx: &Ctx, admin: &str) -> Result<u8> {
     let path = ctx.db_path()?;
-    Tenant::create(&path, admin, &ctx.operator_name())?;
+    // `describe`: the file's path, or `user@host:port/dbname` without the password a
+    // URL may carry.
+    let tenant = Tenant::create(&path, admin, &ctx.operator_name())?;
     note!(
         "created tenant {} with tenant admin '{admin}'; API keys are disabled until `keyctl settings enable`",
-        path.display()
+        tenant.describe()
     );
     Ok(0)
 }

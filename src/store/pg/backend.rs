@@ -107,7 +107,8 @@ fn plain(e: anyhow::Error, target: &impl std::fmt::Display) -> anyhow::Error {
     }
     match e.chain().find_map(|c| c.downcast_ref::<postgres::Error>()) {
         Some(pg) => {
-            let session_ended = pg.as_db_error().is_none_or(|d| {
+            // A conversion error is not a lost connection; an I/O error says itself.
+            let session_ended = pg.as_db_error().is_some_and(|d| {
                 matches!(
                     d.parsed_severity(),
                     Some(postgres::error::Severity::Fatal | postgres::error::Severity::Panic)
@@ -164,15 +165,15 @@ impl Backend for PgBackend {
 
 /// One open transaction on a PostgreSQL tenant.
 ///
-/// Once a copy has begun in it (`put_user_row` or `put_key_row` called), key rows and
-/// events are gathered and sent with binary `COPY … FROM STDIN` every [`COPY_BATCH`]
-/// rows, at `finish_copy` and before the transaction commits (or before `head`, which
-/// must see them): a copy into an empty target, which reads nothing back meanwhile.
+/// Appended events, and a copy's key rows, are gathered and sent together (binary
+/// `COPY … FROM STDIN` for more than a few) every [`COPY_BATCH`] rows, before any
+/// method that reads events or key rows back, and before the transaction commits: a
+/// bulk revoke then makes two round trips per key instead of three, and a copy one
+/// per [`COPY_BATCH`] rows. Errors surface in the same transaction, which then rolls
+/// back whole, as it would have.
 struct PgTx<'t, 'c> {
     tx: &'t mut Transaction<'c>,
     stmts: &'t mut HashMap<String, Statement>,
-    /// Whether a copy has begun in this transaction.
-    copying: bool,
     /// Key rows not sent yet.
     keys: Vec<KeyRow>,
     /// Events not sent yet.
@@ -181,8 +182,12 @@ struct PgTx<'t, 'c> {
     no_owner: Vec<i64>,
 }
 
-/// Rows per `COPY` of a copy.
+/// Rows per `COPY`.
 const COPY_BATCH: usize = 10_000;
+
+/// Up to this many gathered events go in as plain `INSERT`s (a `COPY` costs an extra
+/// round trip).
+const FEW: usize = 4;
 
 /// The columns of a [`User`] (then, where asked for, its uid).
 const USER_COLUMNS: &str = "name, tenant_admin, developer, licence, created, auditor";
@@ -343,7 +348,6 @@ impl<'t, 'c> PgTx<'t, 'c> {
         PgTx {
             tx,
             stmts,
-            copying: false,
             keys: Vec::new(),
             events: Vec::new(),
             no_owner: Vec::new(),
@@ -395,7 +399,17 @@ impl<'t, 'c> PgTx<'t, 'c> {
             }
             w.finish()?;
         }
-        if !self.events.is_empty() {
+        if self.events.len() <= FEW {
+            for e in std::mem::take(&mut self.events) {
+                self.execute(
+                    "INSERT INTO events (id, time, type, actor, key_id, details, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    &[
+                        &e.id, &e.time, &e.kind, &e.actor, &e.key_id, &e.details, &e.hash,
+                    ],
+                )?;
+            }
+        } else {
             let writer = self.tx.copy_in(&format!(
                 "COPY events ({EVENT_COLUMNS}) FROM STDIN (FORMAT binary)"
             ))?;
@@ -773,24 +787,15 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn insert_event(&mut self, e: &Event) -> Result<()> {
-        if self.copying {
-            self.events.push(e.clone());
-            if self.events.len() >= COPY_BATCH {
-                self.flush()?;
-            }
-            return Ok(());
+        self.events.push(e.clone());
+        if self.events.len() >= COPY_BATCH {
+            self.flush()?;
         }
-        self.execute(
-            "INSERT INTO events (id, time, type, actor, key_id, details, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                &e.id, &e.time, &e.kind, &e.actor, &e.key_id, &e.details, &e.hash,
-            ],
-        )?;
         Ok(())
     }
 
     fn event(&mut self, id: i64) -> Result<Option<Event>> {
+        self.flush()?;
         self.query_opt(
             &format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1"),
             &[&id],
@@ -800,6 +805,7 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn list_events(&mut self, f: &Filter, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
+        self.flush()?;
         let (filter, mut args) = filter_sql(f);
         let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events{filter} ORDER BY id DESC");
         if let Some(l) = f.limit {
@@ -816,6 +822,7 @@ impl Tx for PgTx<'_, '_> {
         upto: i64,
         each: &mut dyn FnMut(Event) -> Result<()>,
     ) -> Result<()> {
+        self.flush()?;
         let (filter, mut args) = filter_sql(f);
         args.push(Box::new(after));
         args.push(Box::new(upto));
@@ -828,6 +835,7 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn events_in_order(&mut self, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
+        self.flush()?;
         self.stream(
             &format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY id"),
             &[],
@@ -836,6 +844,7 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn top(&mut self, since: i64, limit: u64) -> Result<Vec<TopRow>> {
+        self.flush()?;
         let mut out = Vec::new();
         self.stream(
             "WITH counts AS ( \
@@ -873,6 +882,7 @@ impl Tx for PgTx<'_, '_> {
         &mut self,
         each: &mut dyn FnMut(KeyAgainstLog) -> Result<()>,
     ) -> Result<()> {
+        self.flush()?;
         self.stream(
             "SELECT k.id, k.revoked IS NOT NULL, k.uses, \
                     coalesce(c.generated, 0), coalesce(c.revocations, 0), coalesce(c.used, 0) \
@@ -913,6 +923,7 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn each_key_row(&mut self, each: &mut dyn FnMut(KeyRow) -> Result<()>) -> Result<()> {
+        self.flush()?;
         self.stream(
             &format!("SELECT {KEY_ROW_COLUMNS} FROM keys ORDER BY seq"),
             &[],
@@ -937,7 +948,6 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn put_user_row(&mut self, row: &UserRow) -> Result<()> {
-        self.copying = true;
         let u = &row.user;
         self.execute(
             &format!(
@@ -962,7 +972,6 @@ impl Tx for PgTx<'_, '_> {
     /// key of no recorded identity must stay so (it is nobody's own), so its NULL is put
     /// back after the `COPY` (the guard trigger allows changing `owner_uid`).
     fn put_key_row(&mut self, k: &KeyRow) -> Result<()> {
-        self.copying = true;
         if k.owner_uid.is_none() {
             self.no_owner.push(k.seq);
         }

@@ -441,6 +441,7 @@ impl Params {
 }
 
 /// Parses `url` and connects: see [`parse`] and [`Params::connect`].
+#[allow(dead_code)] // the backend connects through `Params`; kept for tools and tests
 pub fn connect(url: &str) -> Result<postgres::Client> {
     parse(url)?.connect()
 }

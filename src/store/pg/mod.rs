@@ -8,9 +8,6 @@
 //!
 //! A tenant lives in the connection's current schema (`search_path`), so one database
 //! can hold several tenants; nothing here names a schema in SQL.
-// Nothing in the domain calls this yet: the PostgreSQL backend of the storage interface
-// will (issue 10).
-#![allow(dead_code)]
 
 mod backend;
 #[cfg(test)]
