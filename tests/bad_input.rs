@@ -99,7 +99,7 @@ fn not_an_sqlite_file() {
         b"SQLite format 3\0".to_vec(),
         vec![0u8; 8192],
     ] {
-        let env = Env::empty();
+        let env = Env::empty(Backend::Sqlite);
         std::fs::write(&env.db, &content).unwrap();
         for err in refused_untouched(&env, "not a keyctl database") {
             assert!(!err.contains("hunter2"), "file content echoed: {err}");
@@ -109,7 +109,7 @@ fn not_an_sqlite_file() {
 
 #[test]
 fn truncated_database() {
-    let template = Env::with_dev();
+    let template = Env::with_dev(Backend::Sqlite);
     for i in 0..3 {
         template.generate("dev", &format!("k{i}"));
     }
@@ -123,7 +123,7 @@ fn truncated_database() {
         100,
         99,
     ] {
-        let env = Env::empty();
+        let env = Env::empty(Backend::Sqlite);
         std::fs::write(&env.db, &bytes[..cut]).unwrap();
         // Under 100 bytes even the header is incomplete.
         let says = if cut < 100 {
@@ -154,7 +154,7 @@ fn foreign_sqlite_database() {
             "CREATE TABLE events (id INTEGER PRIMARY KEY, x TEXT);",
         ),
     ] {
-        let env = Env::empty();
+        let env = Env::empty(Backend::Sqlite);
         {
             let conn = rusqlite::Connection::open(&env.db).unwrap();
             if wal {
@@ -168,7 +168,7 @@ fn foreign_sqlite_database() {
 
 #[test]
 fn newer_schema() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let version: i64 = env
         .sql()
         .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -273,7 +273,7 @@ fn is_root() -> bool {
 
 #[test]
 fn read_only_file_reads_work_writes_fail_cleanly() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (id, _) = env.generate("dev", "ro");
     let mut checked = 0;
     if is_root() {
@@ -327,7 +327,7 @@ fn read_only_file_reads_work_writes_fail_cleanly() {
 /// are committed but only in the WAL of a connection open elsewhere.
 #[test]
 fn a_read_without_write_access_leaves_the_tenant_writable() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let db = dir.path().join("tenant.db");
@@ -391,7 +391,7 @@ fn garbage_stdin() -> Vec<u8> {
 
 #[test]
 fn revoke_stdin_garbage() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (id, _) = env.generate("dev", "target");
     let before = dump(&env.db);
     // Garbage only: every line an `invalid id` result, exit 2, nothing changed.
@@ -450,7 +450,7 @@ fn revoke_stdin_garbage() {
 
 #[test]
 fn verify_stdin_garbage() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (id, secret) = env.generate("dev", "target");
     let keys_before: i64 = env
         .sql()
@@ -512,7 +512,7 @@ fn malformed_ids() -> Vec<String> {
 
 #[test]
 fn malformed_id_arguments_are_usage_errors() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (id, _) = env.generate("dev", "keep");
     let before = dump(&env.db);
     for bad in malformed_ids() {
@@ -536,7 +536,7 @@ fn malformed_id_arguments_are_usage_errors() {
 
 #[test]
 fn malformed_keys_are_rejected_without_echo() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (_, secret) = env.generate("dev", "real");
     let mut typo = secret.clone().into_bytes();
     typo[30] = if typo[30] == b'a' { b'b' } else { b'a' };
@@ -571,7 +571,7 @@ fn malformed_keys_are_rejected_without_echo() {
 
 #[test]
 fn bad_durations_and_dates() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let before = dump(&env.db);
     let durations = [
         "0d",
@@ -666,7 +666,7 @@ fn bad_durations_and_dates() {
 
 #[test]
 fn bad_names_are_refused() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (id, _) = env.generate("dev", "original");
     let before = dump(&env.db);
     let names = [
@@ -701,7 +701,7 @@ fn bad_names_are_refused() {
 
 #[test]
 fn sql_metacharacters_round_trip() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     env.ok("admin", &["settings", "set", "max-keys-per-user", "20"]);
     let names = [
         "'; DROP TABLE keys; --",
@@ -807,7 +807,7 @@ fn key_and_user_counts(env: &Env) -> (i64, i64) {
 
 #[test]
 fn unknown_and_odd_operators() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let long = "x".repeat(10 * 1024);
     let odd = [
         "ghost",

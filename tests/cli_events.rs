@@ -1,6 +1,7 @@
 //! Black-box tests of `keyctl events ...`: who may read the log, filters, show, head,
 //! and the hash chain against an attacker with write access to the file.
 
+#[macro_use]
 mod common;
 use common::*;
 
@@ -33,8 +34,8 @@ fn ids(events: &[Value]) -> Vec<i64> {
 /// A tenant with eight events:
 /// 1 user.added admin, 2 settings.changed, 3 user.added dev, 4-6 user.added a/b/c,
 /// 7 settings.changed, 8 api-key.generated.
-fn eight_events() -> (Env, String) {
-    let env = Env::with_dev();
+fn eight_events(b: Backend) -> (Env, String) {
+    let env = Env::with_dev(b);
     for u in ["a", "b", "c"] {
         env.ok("admin", &["users", "add", u]);
     }
@@ -104,95 +105,10 @@ fn assert_broken_at(env: &Env, args: &[&str], id: i64) -> String {
     err
 }
 
-#[test]
-fn only_admins_read_events() {
-    let env = Env::with_dev();
-    env.ok("admin", &["users", "add", "nolic", "--role", "developer"]);
-    env.ok("admin", &["users", "add", "plain"]);
-    let reads: &[&[&str]] = &[
-        &["events"],
-        &["events", "--type", "user.added"],
-        &["events", "show", "1"],
-        &["events", "verify"],
-        &["events", "head"],
-        &["events", "top"],
-    ];
-    for user in ["dev", "nolic", "plain"] {
-        for args in reads {
-            let d = assert_denied_keeping_log(&env, user, args);
-            assert_eq!(d["action"], "events.read", "{args:?}");
-        }
-    }
-    for args in reads {
-        let d = assert_denied_keeping_log(&env, "ghost", args);
-        assert!(d["reason"].as_str().unwrap().contains("unknown operator"));
-    }
-    // The admin sees every one of those denials, and the chain holds.
-    let denied = list(&env, &["--type", "access.denied"]);
-    assert_eq!(denied.len(), 4 * reads.len());
-    for args in reads {
-        let a = env.run("admin", args);
-        assert_eq!(code(&a), 0, "{args:?}: {}", stderr(&a));
-    }
-}
-
-#[test]
-fn list_filters() {
-    let (env, key) = eight_events();
-    let all = list(&env, &[]);
-    assert_eq!(ids(&all), (1..=8).rev().collect::<Vec<_>>(), "newest first");
-    for e in &all {
-        for field in ["id", "time", "type", "actor", "key_id", "details", "hash"] {
-            assert!(e.get(field).is_some(), "{field} in {e}");
-        }
-        assert!(e["details"].is_object(), "{e}");
-        assert!(e["time"].as_str().unwrap().ends_with('Z'));
-        assert_eq!(e["hash"].as_str().unwrap().len(), 64);
-    }
-
-    let by_key = list(&env, &["--key", &key]);
-    assert_eq!(ids(&by_key), [8]);
-    assert_eq!(by_key[0]["type"], "api-key.generated");
-    assert_eq!(by_key[0]["key_id"], key.as_str());
-    assert!(list(&env, &["--key", "0000000000000000"]).is_empty());
-
-    let by_dev = list(&env, &["--actor", "dev"]);
-    assert_eq!(ids(&by_dev), [8]);
-    assert_eq!(
-        ids(&list(&env, &["--actor", "admin"])),
-        [7, 6, 5, 4, 3, 2, 1]
-    );
-    assert!(list(&env, &["--actor", "nobody"]).is_empty());
-
-    let added = list(&env, &["--type", "user.added"]);
-    assert_eq!(ids(&added), [6, 5, 4, 3, 1]);
-    assert!(added.iter().all(|e| e["type"] == "user.added"));
-    assert_eq!(ids(&list(&env, &["--type", "settings.changed"])), [7, 2]);
-    assert!(list(&env, &["--type", "api-key.revoked"]).is_empty());
-
-    assert_eq!(ids(&list(&env, &["--limit", "3"])), [8, 7, 6]);
-    assert_eq!(
-        ids(&list(
-            &env,
-            &["--type", "user.added", "--actor", "admin", "--limit", "2"]
-        )),
-        [6, 5]
-    );
-
-    // Times: all eight happened just now.
-    assert_eq!(list(&env, &["--since", "1h"]).len(), 8);
-    assert!(list(&env, &["--until", "1h"]).is_empty());
-    let tomorrow = keyctl::duration::rfc3339(keyctl::now() + 86_400);
-    let yesterday = keyctl::duration::rfc3339(keyctl::now() - 86_400);
-    assert!(list(&env, &["--since", &tomorrow]).is_empty());
-    assert_eq!(list(&env, &["--since", &yesterday]).len(), 8);
-    assert_eq!(list(&env, &["--until", &tomorrow]).len(), 8);
-    assert!(list(&env, &["--until", &yesterday]).is_empty());
-}
-
+// SQLite only: reads or writes the file directly.
 #[test]
 fn since_and_until_select_a_window() {
-    let env = Env::new();
+    let env = Env::new(Backend::Sqlite);
     let now = keyctl::now();
     {
         // Older events, appended with a valid chain, as if made days ago.
@@ -240,49 +156,10 @@ fn since_and_until_select_a_window() {
     assert_eq!(snapshot_with_events(&env), before);
 }
 
-#[test]
-fn unknown_type_is_a_usage_error() {
-    let env = Env::new();
-    let before = snapshot_with_events(&env);
-    for bad in ["bogus", "api-key", "USER.ADDED", ""] {
-        let a = env.run("admin", &["events", "--type", bad]);
-        assert_eq!(code(&a), 2, "{bad}: {}", stderr(&a));
-        assert!(stderr(&a).starts_with("error: "));
-        assert_eq!(stdout(&a), "");
-    }
-    let a = env.run("admin", &["events", "--type", "bogus"]);
-    assert!(
-        stderr(&a).contains("access.denied"),
-        "lists the known types"
-    );
-    assert_eq!(snapshot_with_events(&env), before);
-    // Every documented type is accepted.
-    for t in [
-        "user.added",
-        "user.removed",
-        "user.role-granted",
-        "user.role-removed",
-        "user.licence-changed",
-        "settings.changed",
-        "api-key.generated",
-        "api-key.renamed",
-        "api-key.revoked",
-        "api-key.deleted",
-        "api-key.used",
-        "api-key.rejected",
-        "access.denied",
-    ] {
-        env.ok("admin", &["events", "--type", t]);
-    }
-    // Bad limits are usage errors too.
-    for bad in ["-1", "x"] {
-        assert_eq!(code(&env.run("admin", &["events", "--limit", bad])), 2);
-    }
-}
-
+// SQLite only: reads or writes the file directly.
 #[test]
 fn show_one_event() {
-    let (env, key) = eight_events();
+    let (env, key) = eight_events(Backend::Sqlite);
     let out = env.ok("admin", &["events", "show", "8", "--format", "json"]);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["id"], 8);
@@ -324,9 +201,10 @@ fn show_one_event() {
     assert_eq!(code(&env.run("admin", &["events", "show", "abc"])), 2);
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn head_prints_the_newest_id_and_hash() {
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     let (id, hash): (i64, String) = env
         .sql()
         .query_row(
@@ -351,9 +229,10 @@ fn head_prints_the_newest_id_and_hash() {
     assert_eq!(env.ok("admin", &["events", "head", "-q"]), out);
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn verify_passes_on_an_intact_log() {
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     let a = env.run("admin", &["events", "verify"]);
     assert_eq!(code(&a), 0, "{}", stderr(&a));
     let out = stdout(&a);
@@ -399,9 +278,10 @@ fn verify_passes_on_an_intact_log() {
     assert_eq!(last_event(&env), last);
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn edited_details_are_found() {
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     attacker(&env)
         .execute(
             "UPDATE events SET details = '{\"user\":\"mallory\"}' WHERE id = 4",
@@ -411,55 +291,59 @@ fn edited_details_are_found() {
     assert_broken_at(&env, &[], 4);
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn edited_actor_is_found() {
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     attacker(&env)
         .execute("UPDATE events SET actor = 'someone-else' WHERE id = 5", [])
         .unwrap();
     assert_broken_at(&env, &[], 5);
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn edited_time_and_type_are_found() {
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     attacker(&env)
         .execute("UPDATE events SET time = time - 3600 WHERE id = 6", [])
         .unwrap();
     assert_broken_at(&env, &[], 6);
 
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     attacker(&env)
         .execute("UPDATE events SET key_id = NULL WHERE id = 8", [])
         .unwrap();
     assert_broken_at(&env, &[], 8);
 
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     attacker(&env)
         .execute("UPDATE events SET type = 'user.removed' WHERE id = 3", [])
         .unwrap();
     assert_broken_at(&env, &[], 3);
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn deleted_event_is_found() {
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     attacker(&env)
         .execute("DELETE FROM events WHERE id = 4", [])
         .unwrap();
     assert_broken_at(&env, &[], 4);
 
     // Deleting the first event is found too.
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     attacker(&env)
         .execute("DELETE FROM events WHERE id = 1", [])
         .unwrap();
     assert_broken_at(&env, &[], 1);
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn swapped_events_are_found() {
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     let c = attacker(&env);
     c.execute_batch(
         "CREATE TEMP TABLE t AS SELECT * FROM events WHERE id IN (4, 6);
@@ -479,9 +363,10 @@ fn swapped_events_are_found() {
     assert_broken_at(&env, &[], 4);
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn anchor_catches_truncation() {
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     let anchor = head(&env);
     // The attacker removes the newest events (and the key they record, which would
     // otherwise disagree with the log): the rest is still a valid chain...
@@ -494,9 +379,10 @@ fn anchor_catches_truncation() {
     assert!(err.contains("anchor"), "{err}");
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn anchor_catches_a_rebuilt_chain() {
-    let (env, _) = eight_events();
+    let (env, _) = eight_events(Backend::Sqlite);
     let anchor = head(&env);
     let third: String = env
         .sql()
@@ -526,45 +412,10 @@ fn anchor_catches_a_rebuilt_chain() {
     );
 }
 
-#[test]
-fn anchor_beyond_the_log_fails() {
-    let (env, _) = eight_events();
-    let hash = head(&env).split_once(':').unwrap().1.to_owned();
-    assert_broken_at(&env, &["--anchor", &format!("99:{hash}")], 99);
-    // The right ID with a wrong hash fails as well.
-    let wrong = format!("8:{}", "0".repeat(64));
-    assert_broken_at(&env, &["--anchor", &wrong], 8);
-}
-
-#[test]
-fn malformed_anchor_is_a_usage_error() {
-    let (env, _) = eight_events();
-    let hash = head(&env).split_once(':').unwrap().1.to_owned();
-    let before = snapshot_with_events(&env);
-    for bad in [
-        "abc".to_owned(),
-        "8".to_owned(),
-        "8:".to_owned(),
-        format!(":{hash}"),
-        format!("x:{hash}"),
-        format!("0:{hash}"),
-        format!("-1:{hash}"),
-        format!("8:{}", &hash[..63]),
-        format!("8:{hash}0"),
-        format!("8:{}", "g".repeat(64)),
-        format!("8;{hash}"),
-    ] {
-        let a = env.run("admin", &["events", "verify", "--anchor", &bad]);
-        assert_eq!(code(&a), 2, "{bad}: {}", stderr(&a));
-        assert!(stderr(&a).starts_with("error: "), "{}", stderr(&a));
-        assert_eq!(stdout(&a), "");
-    }
-    assert_eq!(snapshot_with_events(&env), before);
-}
-
+// SQLite only: reads or writes the file directly.
 #[test]
 fn schema_triggers_refuse_rewriting_history() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (id, _) = env.generate("dev", "k");
     env.ok("admin", &["revoke", "--yes", &id]);
     let before = snapshot_with_events(&env);
@@ -603,37 +454,10 @@ fn schema_triggers_refuse_rewriting_history() {
     assert_eq!(v["status"], "revoked");
 }
 
-#[test]
-fn output_formats() {
-    let (env, _) = eight_events();
-    let csv = env.ok("admin", &["events", "--format", "csv"]);
-    let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("id,time,type,actor,key_id,details,hash"));
-    assert_eq!(lines.count(), 8);
-    let q = env.ok("admin", &["events", "-q"]);
-    assert_eq!(q, "8\n7\n6\n5\n4\n3\n2\n1\n");
-    let q = env.ok("admin", &["-q", "events", "--type", "user.added"]);
-    assert_eq!(q, "6\n5\n4\n3\n1\n");
-    let table = env.ok("admin", &["events"]);
-    for word in [
-        "ID",
-        "TYPE",
-        "ACTOR",
-        "api-key.generated",
-        "settings.changed",
-    ] {
-        assert!(table.contains(word), "{word} in {table}");
-    }
-    // Global flags before and after the subcommand.
-    assert_eq!(
-        env.ok("admin", &["--format", "json", "events"]),
-        env.ok("admin", &["events", "--format", "json"])
-    );
-}
-
+// SQLite only: reads or writes the file directly.
 #[test]
 fn closed_pipe_ends_quietly() {
-    let env = Env::new();
+    let env = Env::new(Backend::Sqlite);
     {
         let mut c = env.sql();
         let tx = c.transaction().unwrap();
@@ -655,5 +479,192 @@ fn closed_pipe_ends_quietly() {
         let (status, err) = head_pipe(&env, "events", extra);
         assert_eq!(status, Some(0), "{extra}: keyctl said {err:?}");
         assert_eq!(err, "", "{extra}: nothing on stderr");
+    }
+}
+
+backends! {
+
+    fn only_admins_read_events(b) {
+        let env = Env::with_dev(b);
+        env.ok("admin", &["users", "add", "nolic", "--role", "developer"]);
+        env.ok("admin", &["users", "add", "plain"]);
+        let reads: &[&[&str]] = &[
+            &["events"],
+            &["events", "--type", "user.added"],
+            &["events", "show", "1"],
+            &["events", "verify"],
+            &["events", "head"],
+            &["events", "top"],
+        ];
+        for user in ["dev", "nolic", "plain"] {
+            for args in reads {
+                let d = assert_denied_keeping_log(&env, user, args);
+                assert_eq!(d["action"], "events.read", "{args:?}");
+            }
+        }
+        for args in reads {
+            let d = assert_denied_keeping_log(&env, "ghost", args);
+            assert!(d["reason"].as_str().unwrap().contains("unknown operator"));
+        }
+        // The admin sees every one of those denials, and the chain holds.
+        let denied = list(&env, &["--type", "access.denied"]);
+        assert_eq!(denied.len(), 4 * reads.len());
+        for args in reads {
+            let a = env.run("admin", args);
+            assert_eq!(code(&a), 0, "{args:?}: {}", stderr(&a));
+        }
+    }
+
+    fn list_filters(b) {
+        let (env, key) = eight_events(b);
+        let all = list(&env, &[]);
+        assert_eq!(ids(&all), (1..=8).rev().collect::<Vec<_>>(), "newest first");
+        for e in &all {
+            for field in ["id", "time", "type", "actor", "key_id", "details", "hash"] {
+                assert!(e.get(field).is_some(), "{field} in {e}");
+            }
+            assert!(e["details"].is_object(), "{e}");
+            assert!(e["time"].as_str().unwrap().ends_with('Z'));
+            assert_eq!(e["hash"].as_str().unwrap().len(), 64);
+        }
+
+        let by_key = list(&env, &["--key", &key]);
+        assert_eq!(ids(&by_key), [8]);
+        assert_eq!(by_key[0]["type"], "api-key.generated");
+        assert_eq!(by_key[0]["key_id"], key.as_str());
+        assert!(list(&env, &["--key", "0000000000000000"]).is_empty());
+
+        let by_dev = list(&env, &["--actor", "dev"]);
+        assert_eq!(ids(&by_dev), [8]);
+        assert_eq!(
+            ids(&list(&env, &["--actor", "admin"])),
+            [7, 6, 5, 4, 3, 2, 1]
+        );
+        assert!(list(&env, &["--actor", "nobody"]).is_empty());
+
+        let added = list(&env, &["--type", "user.added"]);
+        assert_eq!(ids(&added), [6, 5, 4, 3, 1]);
+        assert!(added.iter().all(|e| e["type"] == "user.added"));
+        assert_eq!(ids(&list(&env, &["--type", "settings.changed"])), [7, 2]);
+        assert!(list(&env, &["--type", "api-key.revoked"]).is_empty());
+
+        assert_eq!(ids(&list(&env, &["--limit", "3"])), [8, 7, 6]);
+        assert_eq!(
+            ids(&list(
+                &env,
+                &["--type", "user.added", "--actor", "admin", "--limit", "2"]
+            )),
+            [6, 5]
+        );
+
+        // Times: all eight happened just now.
+        assert_eq!(list(&env, &["--since", "1h"]).len(), 8);
+        assert!(list(&env, &["--until", "1h"]).is_empty());
+        let tomorrow = keyctl::duration::rfc3339(keyctl::now() + 86_400);
+        let yesterday = keyctl::duration::rfc3339(keyctl::now() - 86_400);
+        assert!(list(&env, &["--since", &tomorrow]).is_empty());
+        assert_eq!(list(&env, &["--since", &yesterday]).len(), 8);
+        assert_eq!(list(&env, &["--until", &tomorrow]).len(), 8);
+        assert!(list(&env, &["--until", &yesterday]).is_empty());
+    }
+
+    fn unknown_type_is_a_usage_error(b) {
+        let env = Env::new(b);
+        let before = snapshot_with_events(&env);
+        for bad in ["bogus", "api-key", "USER.ADDED", ""] {
+            let a = env.run("admin", &["events", "--type", bad]);
+            assert_eq!(code(&a), 2, "{bad}: {}", stderr(&a));
+            assert!(stderr(&a).starts_with("error: "));
+            assert_eq!(stdout(&a), "");
+        }
+        let a = env.run("admin", &["events", "--type", "bogus"]);
+        assert!(
+            stderr(&a).contains("access.denied"),
+            "lists the known types"
+        );
+        assert_eq!(snapshot_with_events(&env), before);
+        // Every documented type is accepted.
+        for t in [
+            "user.added",
+            "user.removed",
+            "user.role-granted",
+            "user.role-removed",
+            "user.licence-changed",
+            "settings.changed",
+            "api-key.generated",
+            "api-key.renamed",
+            "api-key.revoked",
+            "api-key.deleted",
+            "api-key.used",
+            "api-key.rejected",
+            "access.denied",
+        ] {
+            env.ok("admin", &["events", "--type", t]);
+        }
+        // Bad limits are usage errors too.
+        for bad in ["-1", "x"] {
+            assert_eq!(code(&env.run("admin", &["events", "--limit", bad])), 2);
+        }
+    }
+
+    fn anchor_beyond_the_log_fails(b) {
+        let (env, _) = eight_events(b);
+        let hash = head(&env).split_once(':').unwrap().1.to_owned();
+        assert_broken_at(&env, &["--anchor", &format!("99:{hash}")], 99);
+        // The right ID with a wrong hash fails as well.
+        let wrong = format!("8:{}", "0".repeat(64));
+        assert_broken_at(&env, &["--anchor", &wrong], 8);
+    }
+
+    fn malformed_anchor_is_a_usage_error(b) {
+        let (env, _) = eight_events(b);
+        let hash = head(&env).split_once(':').unwrap().1.to_owned();
+        let before = snapshot_with_events(&env);
+        for bad in [
+            "abc".to_owned(),
+            "8".to_owned(),
+            "8:".to_owned(),
+            format!(":{hash}"),
+            format!("x:{hash}"),
+            format!("0:{hash}"),
+            format!("-1:{hash}"),
+            format!("8:{}", &hash[..63]),
+            format!("8:{hash}0"),
+            format!("8:{}", "g".repeat(64)),
+            format!("8;{hash}"),
+        ] {
+            let a = env.run("admin", &["events", "verify", "--anchor", &bad]);
+            assert_eq!(code(&a), 2, "{bad}: {}", stderr(&a));
+            assert!(stderr(&a).starts_with("error: "), "{}", stderr(&a));
+            assert_eq!(stdout(&a), "");
+        }
+        assert_eq!(snapshot_with_events(&env), before);
+    }
+
+    fn output_formats(b) {
+        let (env, _) = eight_events(b);
+        let csv = env.ok("admin", &["events", "--format", "csv"]);
+        let mut lines = csv.lines();
+        assert_eq!(lines.next(), Some("id,time,type,actor,key_id,details,hash"));
+        assert_eq!(lines.count(), 8);
+        let q = env.ok("admin", &["events", "-q"]);
+        assert_eq!(q, "8\n7\n6\n5\n4\n3\n2\n1\n");
+        let q = env.ok("admin", &["-q", "events", "--type", "user.added"]);
+        assert_eq!(q, "6\n5\n4\n3\n1\n");
+        let table = env.ok("admin", &["events"]);
+        for word in [
+            "ID",
+            "TYPE",
+            "ACTOR",
+            "api-key.generated",
+            "settings.changed",
+        ] {
+            assert!(table.contains(word), "{word} in {table}");
+        }
+        // Global flags before and after the subcommand.
+        assert_eq!(
+            env.ok("admin", &["--format", "json", "events"]),
+            env.ok("admin", &["events", "--format", "json"])
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! overshot, no "database is locked" reaches a user, every revocation and every use is
 //! recorded exactly once, and the event chain stays intact.
 
+#[macro_use]
 mod common;
 use common::*;
 
@@ -61,16 +62,13 @@ fn assert_no_storage_errors(outputs: &[Output]) {
 }
 
 fn revoked_events_per_key(env: &Env) -> HashMap<String, i64> {
-    let conn = env.sql();
-    let mut stmt = conn
-        .prepare(
-            "SELECT key_id, count(*) FROM events WHERE type = 'api-key.revoked' GROUP BY key_id",
-        )
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    env.rows(
+        "SELECT key_id, count(*) FROM events WHERE type = 'api-key.revoked' GROUP BY key_id",
+        &[],
+    )
+    .into_iter()
+    .map(|r| (r.s(0), r.i(1)))
+    .collect()
 }
 
 /// Generates `n` keys for `dev` with the limit lifted; returns (id, secret) pairs.
@@ -81,9 +79,10 @@ fn keys(env: &Env, n: usize) -> Vec<(String, String)> {
         .collect()
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn sixteen_generators_cannot_overshoot_the_limit() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     env.ok("admin", &["settings", "set", "max-keys-per-user", "5"]);
     let children: Vec<Child> = (0..PROCESSES)
         .map(|i| {
@@ -149,61 +148,10 @@ fn sixteen_generators_cannot_overshoot_the_limit() {
     events_verify(&env.db);
 }
 
-#[test]
-fn overlapping_concurrent_revokes_revoke_each_key_once() {
-    let env = Env::with_dev();
-    let keys = keys(&env, 12);
-    let ids: Vec<&str> = keys.iter().map(|(id, _)| id.as_str()).collect();
-    // Eight processes, each revoking a window of 6 keys; every key is in 4 windows.
-    let runs = 8;
-    let windows: Vec<Vec<&str>> = (0..runs)
-        .map(|r| (0..6).map(|j| ids[(r * 3 / 2 + j) % ids.len()]).collect())
-        .collect();
-    let children: Vec<Child> = windows
-        .iter()
-        .enumerate()
-        .map(|(r, window)| {
-            let cmd = keyctl(&env, "admin", &["revoke", "--yes", "--format", "json"]);
-            if r % 2 == 0 {
-                // Half on stdin, half as arguments.
-                spawn_with_stdin(cmd, &(window.join("\n") + "\n"))
-            } else {
-                let mut cmd = cmd;
-                cmd.args(window).spawn().expect("spawn keyctl")
-            }
-        })
-        .collect();
-    let outputs = wait_all(children);
-    assert_no_storage_errors(&outputs);
-
-    let mut revoked_by: HashMap<String, usize> = HashMap::new();
-    for (o, window) in outputs.iter().zip(&windows) {
-        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-        let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).expect("json");
-        assert_eq!(rows.len(), window.len());
-        for (row, id) in rows.iter().zip(window) {
-            assert_eq!(row["id"], *id);
-            match row["result"].as_str().unwrap() {
-                "revoked" => *revoked_by.entry(id.to_string()).or_default() += 1,
-                "already revoked" => {}
-                other => panic!("unexpected result {other} for {id}"),
-            }
-        }
-    }
-    let events = revoked_events_per_key(&env);
-    for id in &ids {
-        assert_eq!(revoked_by.get(*id), Some(&1), "{id} reported revoked once");
-        assert_eq!(events.get(*id), Some(&1), "{id} has one revoke event");
-    }
-    assert_eq!(events.len(), ids.len());
-    let still_active = env.ok("admin", &["keys", "list", "--status", "active", "-q"]);
-    assert_eq!(still_active, "");
-    events_verify(&env.db);
-}
-
+// SQLite only: reads or writes the file directly.
 #[test]
 fn concurrent_verifies_count_every_use_once() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let keys = keys(&env, 3);
     let per_key = 6;
     let mut children = Vec::new();
@@ -275,4 +223,58 @@ fn concurrent_verifies_count_every_use_once() {
     assert_eq!(successes[&keys[1].0], per_key as i64);
     assert_eq!(revoked_events_per_key(&env).get(&keys[2].0), Some(&1));
     events_verify(&env.db);
+}
+
+backends! {
+
+    fn overlapping_concurrent_revokes_revoke_each_key_once(b) {
+        let env = Env::with_dev(b);
+        let keys = keys(&env, 12);
+        let ids: Vec<&str> = keys.iter().map(|(id, _)| id.as_str()).collect();
+        // Eight processes, each revoking a window of 6 keys; every key is in 4 windows.
+        let runs = 8;
+        let windows: Vec<Vec<&str>> = (0..runs)
+            .map(|r| (0..6).map(|j| ids[(r * 3 / 2 + j) % ids.len()]).collect())
+            .collect();
+        let children: Vec<Child> = windows
+            .iter()
+            .enumerate()
+            .map(|(r, window)| {
+                let cmd = keyctl(&env, "admin", &["revoke", "--yes", "--format", "json"]);
+                if r % 2 == 0 {
+                    // Half on stdin, half as arguments.
+                    spawn_with_stdin(cmd, &(window.join("\n") + "\n"))
+                } else {
+                    let mut cmd = cmd;
+                    cmd.args(window).spawn().expect("spawn keyctl")
+                }
+            })
+            .collect();
+        let outputs = wait_all(children);
+        assert_no_storage_errors(&outputs);
+
+        let mut revoked_by: HashMap<String, usize> = HashMap::new();
+        for (o, window) in outputs.iter().zip(&windows) {
+            assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+            let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).expect("json");
+            assert_eq!(rows.len(), window.len());
+            for (row, id) in rows.iter().zip(window) {
+                assert_eq!(row["id"], *id);
+                match row["result"].as_str().unwrap() {
+                    "revoked" => *revoked_by.entry(id.to_string()).or_default() += 1,
+                    "already revoked" => {}
+                    other => panic!("unexpected result {other} for {id}"),
+                }
+            }
+        }
+        let events = revoked_events_per_key(&env);
+        for id in &ids {
+            assert_eq!(revoked_by.get(*id), Some(&1), "{id} reported revoked once");
+            assert_eq!(events.get(*id), Some(&1), "{id} has one revoke event");
+        }
+        assert_eq!(events.len(), ids.len());
+        let still_active = env.ok("admin", &["keys", "list", "--status", "active", "-q"]);
+        assert_eq!(still_active, "");
+        events_verify(&env.db);
+    }
 }

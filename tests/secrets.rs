@@ -2,6 +2,7 @@
 //! database, its WAL or its shared-memory file, in any event, or in any error; the file
 //! is 0600 and a directory keyctl creates 0700; the hash comparison is constant-time.
 
+#[macro_use]
 mod common;
 use common::*;
 
@@ -38,9 +39,10 @@ fn assert_absent(what: &str, bytes: &[u8], keys: &[String]) {
     }
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn no_secret_in_the_files_events_or_errors() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     env.ok("admin", &["settings", "set", "max-keys-per-user", "20"]);
     // A second connection holds the WAL open so that nothing is checkpointed away and
     // deleted before it is read.
@@ -214,9 +216,10 @@ fn no_secret_in_the_files_events_or_errors() {
     }
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn database_file_and_new_directories_are_private() {
-    let env = Env::empty();
+    let env = Env::empty(Backend::Sqlite);
     let db = env.dir.path().join("new/nested/dir/tenant.db");
     let bare = |args: &[&str]| {
         bare()
@@ -244,60 +247,62 @@ fn database_file_and_new_directories_are_private() {
     }
     drop(holder);
     // An existing directory keeps its mode; the file is still 0600.
-    let env = Env::new();
+    let env = Env::new(Backend::Sqlite);
     assert_eq!(mode(&env.db), 0o600);
 }
 
-#[test]
-fn hash_comparison_is_constant_time() {
-    // A timing test would be flaky and prove little; instead, check how verify.rs
-    // compares the stored and presented hashes: through `subtle`, never `==`.
-    let source = include_str!("../src/verify.rs");
-    let text: String = source
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert!(
-        text.contains("use subtle::ConstantTimeEq"),
-        "subtle not used"
-    );
-    let ct = text.find(".ct_eq(").expect("no ct_eq call");
-    let around = &text[ct.saturating_sub(80)..(ct + 80).min(text.len())];
-    assert!(
-        around.contains("hash"),
-        "ct_eq does not compare the hash: {around}"
-    );
-    let compact: String = text.split_whitespace().collect();
-    for forbidden in [
-        "hash==",
-        "==parsed.hash",
-        "hash!=",
-        "!=parsed.hash",
-        ".hash.eq(",
-        "hash.as_slice()==",
-    ] {
+backends! {
+
+    fn hash_comparison_is_constant_time(b) {
+        // A timing test would be flaky and prove little; instead, check how verify.rs
+        // compares the stored and presented hashes: through `subtle`, never `==`.
+        let source = include_str!("../src/verify.rs");
+        let text: String = source
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
         assert!(
-            !compact.contains(forbidden),
-            "variable-time comparison: {forbidden}"
+            text.contains("use subtle::ConstantTimeEq"),
+            "subtle not used"
         );
+        let ct = text.find(".ct_eq(").expect("no ct_eq call");
+        let around = &text[ct.saturating_sub(80)..(ct + 80).min(text.len())];
+        assert!(
+            around.contains("hash"),
+            "ct_eq does not compare the hash: {around}"
+        );
+        let compact: String = text.split_whitespace().collect();
+        for forbidden in [
+            "hash==",
+            "==parsed.hash",
+            "hash!=",
+            "!=parsed.hash",
+            ".hash.eq(",
+            "hash.as_slice()==",
+        ] {
+            assert!(
+                !compact.contains(forbidden),
+                "variable-time comparison: {forbidden}"
+            );
+        }
+        // Behaviour: a right ID with a wrong secret is refused as unknown (the comparison
+        // is what decides).
+        let env = Env::with_dev(b);
+        let (id, secret) = env.generate("dev", "k");
+        let forged = keyctl::token::assemble(&id, &"A".repeat(43));
+        assert_ne!(forged, secret);
+        let a = env
+            .cmd("x")
+            .args(["keys", "verify"])
+            .write_stdin(forged)
+            .assert();
+        assert_eq!(code(&a), 5);
+        assert!(stderr(&a).contains("unknown"));
+        env.cmd("x")
+            .args(["keys", "verify"])
+            .write_stdin(secret)
+            .assert()
+            .success();
     }
-    // Behaviour: a right ID with a wrong secret is refused as unknown (the comparison
-    // is what decides).
-    let env = Env::with_dev();
-    let (id, secret) = env.generate("dev", "k");
-    let forged = keyctl::token::assemble(&id, &"A".repeat(43));
-    assert_ne!(forged, secret);
-    let a = env
-        .cmd("x")
-        .args(["keys", "verify"])
-        .write_stdin(forged)
-        .assert();
-    assert_eq!(code(&a), 5);
-    assert!(stderr(&a).contains("unknown"));
-    env.cmd("x")
-        .args(["keys", "verify"])
-        .write_stdin(secret)
-        .assert()
-        .success();
 }
