@@ -97,162 +97,6 @@ fn with_keys(b: Backend, n: usize) -> (Env, Vec<String>) {
 
 const UNKNOWN: &str = "zzzzzzzzzzzzzzzz";
 
-// ---------------------------------------------------------------------------------
-// revoke: who, and how IDs are given
-// ---------------------------------------------------------------------------------
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn revoke_ids_as_arguments_both_spellings() {
-    let (env, ids) = with_keys(Backend::Sqlite, 4);
-    for (cmd, pair_ids) in [
-        (vec!["revoke"], &ids[0..2]),
-        (vec!["keys", "revoke"], &ids[2..4]),
-    ] {
-        let mut args = cmd.clone();
-        args.extend(pair_ids.iter().map(String::as_str));
-        args.push("--yes");
-        let a = env.run("admin", &args);
-        assert_eq!(code(&a), 0, "{args:?}: {}", stderr(&a));
-        let out = stdout(&a);
-        for id in pair_ids {
-            let line = out.lines().find(|l| l.contains(id.as_str())).expect("row");
-            assert!(line.contains("revoked"), "{line}");
-            assert_eq!(status(&env, id), "revoked");
-        }
-        let err = stderr(&a);
-        assert!(err.contains("revoked: 2"), "summary: {err}");
-        assert!(!out.contains("revoked: 2"), "summary on stdout");
-    }
-    let evs = events_timed(&env, "api-key.revoked");
-    assert_eq!(evs.len(), 4);
-    for (ev, id) in evs.iter().zip(&ids) {
-        assert_eq!(ev.0, "admin");
-        assert_eq!(ev.1.as_deref(), Some(id.as_str()));
-    }
-    // `updated` follows the revocation.
-    let (revoked, updated): (i64, i64) = env
-        .sql()
-        .query_row(
-            "SELECT revoked, updated FROM keys WHERE id = ?1",
-            [&ids[0]],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    assert_eq!(revoked, updated);
-    assert!((revoked - now()).abs() < 120);
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn revocation_is_final() {
-    let (env, ids) = with_keys(Backend::Sqlite, 1);
-    env.ok("admin", &["revoke", &ids[0], "--yes"]);
-    let err = env
-        .sql()
-        .execute("UPDATE keys SET revoked = NULL WHERE id = ?1", [&ids[0]])
-        .unwrap_err();
-    assert!(err.to_string().contains("cannot be reactivated"), "{err}");
-    assert_eq!(status(&env, &ids[0]), "revoked");
-    let a = env.run("admin", &["revoke", &ids[0], "--yes", "--format", "json"]);
-    assert_eq!(code(&a), 0);
-    assert_eq!(results(&a), vec![pair(&ids[0], "already revoked")]);
-    assert_eq!(env.count_events("api-key.revoked"), 1);
-    // Its owner may still delete it.
-    env.ok("dev", &["keys", "delete", &ids[0], "--yes"]);
-    assert_eq!(status(&env, &ids[0]), "gone");
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn admin_developer_deleting_anothers_key_is_not_yours() {
-    let (env, ids) = with_keys(Backend::Sqlite, 2);
-    env.ok("admin", &["users", "grant", "admin", "developer"]);
-    let (own, _) = env.generate("admin", "admin's own");
-    let before = keys_snapshot(&env);
-    let denied = env.count_events("access.denied");
-    let a = env.run(
-        "admin",
-        &[
-            "keys", "delete", &ids[0], &ids[1], "--yes", "--format", "json",
-        ],
-    );
-    assert_eq!(code(&a), 4, "{}", stderr(&a));
-    assert_eq!(
-        results(&a),
-        vec![pair(&ids[0], "not yours"), pair(&ids[1], "not yours")]
-    );
-    // SPEC §3: exit 4 and a hint to revoke instead, on stderr.
-    let err = stderr(&a);
-    assert!(err.contains("keyctl revoke"), "no hint to revoke: {err}");
-    assert!(!stdout(&a).contains("keyctl revoke"), "hint on stdout");
-    assert_eq!(keys_snapshot(&env), before);
-    assert_eq!(env.count_events("access.denied"), denied + 2);
-    let conn = env.sql();
-    let key_ids: Vec<Option<String>> = conn
-        .prepare("SELECT key_id FROM events WHERE type = 'access.denied' ORDER BY id DESC LIMIT 2")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    assert!(key_ids.contains(&Some(ids[0].clone())) && key_ids.contains(&Some(ids[1].clone())));
-    let detail: String = conn
-        .query_row(
-            "SELECT details FROM events WHERE type = 'access.denied' ORDER BY id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(detail.contains("revoke"), "{detail}");
-
-    // Mixed with their own key: partial.
-    let a = env.run(
-        "admin",
-        &["keys", "delete", &own, &ids[0], "--yes", "--format", "json"],
-    );
-    assert_eq!(code(&a), 6);
-    assert_eq!(
-        results(&a),
-        vec![pair(&own, "deleted"), pair(&ids[0], "not yours")]
-    );
-    assert_eq!(status(&env, &own), "gone");
-    assert_eq!(status(&env, &ids[0]), "active");
-
-    // Not yours plus not found, no success: mixed failures, 6.
-    let a = env.run(
-        "admin",
-        &[
-            "keys", "delete", &ids[0], UNKNOWN, "--yes", "--format", "json",
-        ],
-    );
-    assert_eq!(code(&a), 6);
-    assert_eq!(status(&env, &ids[0]), "active");
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn thousands_of_ids_on_stdin_in_one_run() {
-    let env = Env::with_dev(Backend::Sqlite);
-    seed_keys(&env, "dev", 3000);
-    let ids = env.ok("admin", &["keys", "list", "-q"]);
-    assert_eq!(ids.lines().count(), 3000);
-    let a = run_stdin(&env, "admin", &["revoke", "--yes", "--format", "json"], ids);
-    assert_eq!(code(&a), 0, "{}", stderr(&a));
-    let got = results(&a);
-    assert_eq!(got.len(), 3000);
-    assert!(got.iter().all(|(_, r)| r == "revoked"));
-    let active: i64 = env
-        .sql()
-        .query_row("SELECT count(*) FROM keys WHERE revoked IS NULL", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    assert_eq!(active, 0);
-    assert_eq!(env.count_events("api-key.revoked"), 3000);
-    env.ok("admin", &["events", "verify"]);
-}
-
 backends! {
 
     fn revoke_is_for_tenant_admins_only(b) {
@@ -805,5 +649,138 @@ backends! {
             4
         );
         assert_eq!(status(&env, &ids[0]), "active");
+    }
+
+
+    // ---------------------------------------------------------------------------------
+    // revoke: who, and how IDs are given
+    // ---------------------------------------------------------------------------------
+
+    fn revoke_ids_as_arguments_both_spellings(b) {
+        let (env, ids) = with_keys(b, 4);
+        for (cmd, pair_ids) in [
+            (vec!["revoke"], &ids[0..2]),
+            (vec!["keys", "revoke"], &ids[2..4]),
+        ] {
+            let mut args = cmd.clone();
+            args.extend(pair_ids.iter().map(String::as_str));
+            args.push("--yes");
+            let a = env.run("admin", &args);
+            assert_eq!(code(&a), 0, "{args:?}: {}", stderr(&a));
+            let out = stdout(&a);
+            for id in pair_ids {
+                let line = out.lines().find(|l| l.contains(id.as_str())).expect("row");
+                assert!(line.contains("revoked"), "{line}");
+                assert_eq!(status(&env, id), "revoked");
+            }
+            let err = stderr(&a);
+            assert!(err.contains("revoked: 2"), "summary: {err}");
+            assert!(!out.contains("revoked: 2"), "summary on stdout");
+        }
+        let evs = events_timed(&env, "api-key.revoked");
+        assert_eq!(evs.len(), 4);
+        for (ev, id) in evs.iter().zip(&ids) {
+            assert_eq!(ev.0, "admin");
+            assert_eq!(ev.1.as_deref(), Some(id.as_str()));
+        }
+        // `updated` follows the revocation.
+        let r = env
+            .row("SELECT revoked, updated FROM keys WHERE id = ?1", &[&ids[0]])
+            .expect("a key");
+        let (revoked, updated) = (r.i(0), r.i(1));
+        assert_eq!(revoked, updated);
+        assert!((revoked - now()).abs() < 120);
+    }
+
+    fn revocation_is_final(b) {
+        let (env, ids) = with_keys(b, 1);
+        env.ok("admin", &["revoke", &ids[0], "--yes"]);
+        let err = env
+            .try_exec("UPDATE keys SET revoked = NULL WHERE id = ?1", &[&ids[0]])
+            .unwrap_err();
+        assert!(err.to_string().contains("cannot be reactivated"), "{err}");
+        assert_eq!(status(&env, &ids[0]), "revoked");
+        let a = env.run("admin", &["revoke", &ids[0], "--yes", "--format", "json"]);
+        assert_eq!(code(&a), 0);
+        assert_eq!(results(&a), vec![pair(&ids[0], "already revoked")]);
+        assert_eq!(env.count_events("api-key.revoked"), 1);
+        // Its owner may still delete it.
+        env.ok("dev", &["keys", "delete", &ids[0], "--yes"]);
+        assert_eq!(status(&env, &ids[0]), "gone");
+    }
+
+    fn admin_developer_deleting_anothers_key_is_not_yours(b) {
+        let (env, ids) = with_keys(b, 2);
+        env.ok("admin", &["users", "grant", "admin", "developer"]);
+        let (own, _) = env.generate("admin", "admin's own");
+        let before = keys_snapshot(&env);
+        let denied = env.count_events("access.denied");
+        let a = env.run(
+            "admin",
+            &[
+                "keys", "delete", &ids[0], &ids[1], "--yes", "--format", "json",
+            ],
+        );
+        assert_eq!(code(&a), 4, "{}", stderr(&a));
+        assert_eq!(
+            results(&a),
+            vec![pair(&ids[0], "not yours"), pair(&ids[1], "not yours")]
+        );
+        // SPEC §3: exit 4 and a hint to revoke instead, on stderr.
+        let err = stderr(&a);
+        assert!(err.contains("keyctl revoke"), "no hint to revoke: {err}");
+        assert!(!stdout(&a).contains("keyctl revoke"), "hint on stdout");
+        assert_eq!(keys_snapshot(&env), before);
+        assert_eq!(env.count_events("access.denied"), denied + 2);
+        let key_ids: Vec<Option<String>> = env
+            .rows(
+                "SELECT key_id FROM events WHERE type = 'access.denied' ORDER BY id DESC LIMIT 2",
+                &[],
+            )
+            .into_iter()
+            .map(|r| r.os(0))
+            .collect();
+        assert!(key_ids.contains(&Some(ids[0].clone())) && key_ids.contains(&Some(ids[1].clone())));
+        let detail: String = env.text("SELECT details FROM events WHERE type = 'access.denied' ORDER BY id DESC LIMIT 1", &[]);
+        assert!(detail.contains("revoke"), "{detail}");
+
+        // Mixed with their own key: partial.
+        let a = env.run(
+            "admin",
+            &["keys", "delete", &own, &ids[0], "--yes", "--format", "json"],
+        );
+        assert_eq!(code(&a), 6);
+        assert_eq!(
+            results(&a),
+            vec![pair(&own, "deleted"), pair(&ids[0], "not yours")]
+        );
+        assert_eq!(status(&env, &own), "gone");
+        assert_eq!(status(&env, &ids[0]), "active");
+
+        // Not yours plus not found, no success: mixed failures, 6.
+        let a = env.run(
+            "admin",
+            &[
+                "keys", "delete", &ids[0], UNKNOWN, "--yes", "--format", "json",
+            ],
+        );
+        assert_eq!(code(&a), 6);
+        assert_eq!(status(&env, &ids[0]), "active");
+    }
+
+    fn thousands_of_ids_on_stdin_in_one_run(b) {
+        let env = Env::with_dev(b);
+        seed_keys(&env, "dev", 3000);
+        let ids = env.ok("admin", &["keys", "list", "-q"]);
+        assert_eq!(ids.lines().count(), 3000);
+        let a = run_stdin(&env, "admin", &["revoke", "--yes", "--format", "json"], ids);
+        assert_eq!(code(&a), 0, "{}", stderr(&a));
+        let got = results(&a);
+        assert_eq!(got.len(), 3000);
+        assert!(got.iter().all(|(_, r)| r == "revoked"));
+        let active: i64 = env.int("SELECT count(*) FROM keys WHERE revoked IS NULL", &[]);
+        assert_eq!(active, 0);
+        assert_eq!(env.count_events("api-key.revoked"), 3000);
+        env.ok("admin", &["events", "verify"]);
     }
 }

@@ -158,51 +158,6 @@ fn since_and_until_select_a_window() {
 
 // SQLite only: reads or writes the file directly.
 #[test]
-fn show_one_event() {
-    let (env, key) = eight_events(Backend::Sqlite);
-    let out = env.ok("admin", &["events", "show", "8", "--format", "json"]);
-    let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["id"], 8);
-    assert_eq!(v["type"], "api-key.generated");
-    assert_eq!(v["actor"], "dev");
-    assert_eq!(v["key_id"], key.as_str());
-    assert!(v["details"].is_object());
-    let stored: String = env
-        .sql()
-        .query_row("SELECT hash FROM events WHERE id = 8", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(v["hash"], stored.as_str());
-
-    let v: Value =
-        serde_json::from_str(&env.ok("admin", &["events", "show", "2", "--format", "json"]))
-            .unwrap();
-    assert_eq!(v["type"], "settings.changed");
-    assert_eq!(
-        v["details"],
-        json!({"setting": "enabled", "old": false, "new": true})
-    );
-
-    let table = env.ok("admin", &["events", "show", "1"]);
-    assert!(table.contains("user.added"), "{table}");
-    let csv = env.ok("admin", &["events", "show", "1", "--format", "csv"]);
-    assert!(
-        csv.starts_with("id,time,type,actor,key_id,details,hash\n1,"),
-        "{csv}"
-    );
-
-    let before = snapshot_with_events(&env);
-    for missing in ["9", "999", "0", "-5"] {
-        let a = env.run("admin", &["events", "show", "--", missing]);
-        assert_eq!(code(&a), 3, "{missing}: {}", stderr(&a));
-        assert!(stderr(&a).starts_with("error: "));
-        assert_eq!(stdout(&a), "");
-    }
-    assert_eq!(snapshot_with_events(&env), before);
-    assert_eq!(code(&env.run("admin", &["events", "show", "abc"])), 2);
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
 fn head_prints_the_newest_id_and_hash() {
     let (env, _) = eight_events(Backend::Sqlite);
     let (id, hash): (i64, String) = env
@@ -227,55 +182,6 @@ fn head_prints_the_newest_id_and_hash() {
     assert_eq!(v["hash"], hash.as_str());
     assert_eq!(v["anchor"], format!("{id}:{hash}"));
     assert_eq!(env.ok("admin", &["events", "head", "-q"]), out);
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn verify_passes_on_an_intact_log() {
-    let (env, _) = eight_events(Backend::Sqlite);
-    let a = env.run("admin", &["events", "verify"]);
-    assert_eq!(code(&a), 0, "{}", stderr(&a));
-    let out = stdout(&a);
-    assert!(out.starts_with("ok: 8 events"), "{out}");
-    let anchor = head(&env);
-    assert!(out.contains(&anchor), "{out}");
-    let v: Value =
-        serde_json::from_str(&env.ok("admin", &["events", "verify", "--format", "json"])).unwrap();
-    assert_eq!(v["ok"], true);
-    assert_eq!(v["events"], 8);
-    assert_eq!(v["head"], anchor.as_str());
-    assert_eq!(v["anchored"], false);
-
-    // The head as an anchor; and an earlier event's ID:HASH as an anchor.
-    let a = env.run("admin", &["events", "verify", "--anchor", &anchor]);
-    assert_eq!(code(&a), 0, "{}", stderr(&a));
-    assert!(stdout(&a).contains("anchor"), "{}", stdout(&a));
-    let third: String = env
-        .sql()
-        .query_row("SELECT hash FROM events WHERE id = 3", [], |r| r.get(0))
-        .unwrap();
-    env.ok(
-        "admin",
-        &["events", "verify", "--anchor", &format!("3:{third}")],
-    );
-    // Upper-case hex is the same hash.
-    env.ok(
-        "admin",
-        &[
-            "events",
-            "verify",
-            "--anchor",
-            &format!("3:{}", third.to_uppercase()),
-        ],
-    );
-
-    // Later events keep the old anchor valid.
-    env.ok("admin", &["users", "add", "d"]);
-    env.ok("admin", &["events", "verify", "--anchor", &anchor]);
-    // Verifying the log is itself not a change.
-    let last = last_event(&env);
-    env.ok("admin", &["events", "verify"]);
-    assert_eq!(last_event(&env), last);
 }
 
 // SQLite only: reads or writes the file directly.
@@ -355,9 +261,7 @@ fn swapped_events_are_found() {
          WHERE id = 6;",
     )
     .unwrap();
-    let swapped: String = c
-        .query_row("SELECT details FROM events WHERE id = 4", [], |r| r.get(0))
-        .unwrap();
+    let swapped: String = env.text("SELECT details FROM events WHERE id = 4", &[]);
     assert!(swapped.contains("\"c\""), "the swap happened: {swapped}");
     drop(c);
     assert_broken_at(&env, &[], 4);
@@ -384,14 +288,8 @@ fn anchor_catches_truncation() {
 fn anchor_catches_a_rebuilt_chain() {
     let (env, _) = eight_events(Backend::Sqlite);
     let anchor = head(&env);
-    let third: String = env
-        .sql()
-        .query_row("SELECT hash FROM events WHERE id = 3", [], |r| r.get(0))
-        .unwrap();
-    let second: String = env
-        .sql()
-        .query_row("SELECT hash FROM events WHERE id = 2", [], |r| r.get(0))
-        .unwrap();
+    let third: String = env.text("SELECT hash FROM events WHERE id = 3", &[]);
+    let second: String = env.text("SELECT hash FROM events WHERE id = 2", &[]);
     {
         let c = attacker(&env);
         c.execute("UPDATE events SET actor = 'mallory' WHERE id = 3", [])
@@ -666,5 +564,90 @@ backends! {
             env.ok("admin", &["--format", "json", "events"]),
             env.ok("admin", &["events", "--format", "json"])
         );
+    }
+
+
+    fn show_one_event(b) {
+        let (env, key) = eight_events(b);
+        let out = env.ok("admin", &["events", "show", "8", "--format", "json"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["id"], 8);
+        assert_eq!(v["type"], "api-key.generated");
+        assert_eq!(v["actor"], "dev");
+        assert_eq!(v["key_id"], key.as_str());
+        assert!(v["details"].is_object());
+        let stored: String = env.text("SELECT hash FROM events WHERE id = 8", &[]);
+        assert_eq!(v["hash"], stored.as_str());
+
+        let v: Value =
+            serde_json::from_str(&env.ok("admin", &["events", "show", "2", "--format", "json"]))
+                .unwrap();
+        assert_eq!(v["type"], "settings.changed");
+        assert_eq!(
+            v["details"],
+            json!({"setting": "enabled", "old": false, "new": true})
+        );
+
+        let table = env.ok("admin", &["events", "show", "1"]);
+        assert!(table.contains("user.added"), "{table}");
+        let csv = env.ok("admin", &["events", "show", "1", "--format", "csv"]);
+        assert!(
+            csv.starts_with("id,time,type,actor,key_id,details,hash\n1,"),
+            "{csv}"
+        );
+
+        let before = snapshot_with_events(&env);
+        for missing in ["9", "999", "0", "-5"] {
+            let a = env.run("admin", &["events", "show", "--", missing]);
+            assert_eq!(code(&a), 3, "{missing}: {}", stderr(&a));
+            assert!(stderr(&a).starts_with("error: "));
+            assert_eq!(stdout(&a), "");
+        }
+        assert_eq!(snapshot_with_events(&env), before);
+        assert_eq!(code(&env.run("admin", &["events", "show", "abc"])), 2);
+    }
+
+    fn verify_passes_on_an_intact_log(b) {
+        let (env, _) = eight_events(b);
+        let a = env.run("admin", &["events", "verify"]);
+        assert_eq!(code(&a), 0, "{}", stderr(&a));
+        let out = stdout(&a);
+        assert!(out.starts_with("ok: 8 events"), "{out}");
+        let anchor = head(&env);
+        assert!(out.contains(&anchor), "{out}");
+        let v: Value =
+            serde_json::from_str(&env.ok("admin", &["events", "verify", "--format", "json"])).unwrap();
+        assert_eq!(v["ok"], true);
+        assert_eq!(v["events"], 8);
+        assert_eq!(v["head"], anchor.as_str());
+        assert_eq!(v["anchored"], false);
+
+        // The head as an anchor; and an earlier event's ID:HASH as an anchor.
+        let a = env.run("admin", &["events", "verify", "--anchor", &anchor]);
+        assert_eq!(code(&a), 0, "{}", stderr(&a));
+        assert!(stdout(&a).contains("anchor"), "{}", stdout(&a));
+        let third: String = env.text("SELECT hash FROM events WHERE id = 3", &[]);
+        env.ok(
+            "admin",
+            &["events", "verify", "--anchor", &format!("3:{third}")],
+        );
+        // Upper-case hex is the same hash.
+        env.ok(
+            "admin",
+            &[
+                "events",
+                "verify",
+                "--anchor",
+                &format!("3:{}", third.to_uppercase()),
+            ],
+        );
+
+        // Later events keep the old anchor valid.
+        env.ok("admin", &["users", "add", "d"]);
+        env.ok("admin", &["events", "verify", "--anchor", &anchor]);
+        // Verifying the log is itself not a change.
+        let last = last_event(&env);
+        env.ok("admin", &["events", "verify"]);
+        assert_eq!(last_event(&env), last);
     }
 }

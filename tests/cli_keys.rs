@@ -126,95 +126,6 @@ fn refused_generate(env: &Env, user: &str, extra: &[&str], code_want: i32, msg: 
 
 // SQLite only: reads or writes the file directly.
 #[test]
-fn generate_needs_the_developer_role_even_for_an_admin() {
-    let env = Env::with_dev(Backend::Sqlite);
-    refused_generate(&env, "admin", &[], 4, "developer role");
-    refused_generate(&env, "admin", &[], 4, "keyctl users grant admin developer");
-    let (_, _, details) = events_of(&env, "access.denied").pop().unwrap();
-    assert_eq!(details["action"], "keys.generate");
-
-    env.ok("admin", &["users", "add", "plain"]);
-    refused_generate(&env, "plain", &[], 4, "developer role");
-
-    // Once the admin grants themselves the role, they may generate.
-    env.ok("admin", &["users", "grant", "admin", "developer"]);
-    let (id, _) = env.generate("admin", "admin's own");
-    assert_eq!(
-        env.sql()
-            .query_row("SELECT owner FROM keys WHERE id = ?1", [&id], |r| r
-                .get::<_, String>(0))
-            .unwrap(),
-        "admin"
-    );
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn generate_respects_max_keys_per_user_counting_active_keys_only() {
-    let env = Env::with_dev(Backend::Sqlite);
-    env.ok("admin", &["settings", "set", "max-keys-per-user", "2"]);
-    let (a, _) = env.generate("dev", "one");
-    let (b, _) = env.generate("dev", "two");
-    refused_generate(&env, "dev", &[], 5, "maximum is 2");
-    assert_eq!(key_count(&env), 2);
-
-    // Another user's limit is their own.
-    env.add_developer("dev2");
-    env.generate("dev2", "other user");
-
-    // A revoked key no longer counts.
-    env.ok("admin", &["revoke", &a, "--yes"]);
-    let (c, _) = env.generate("dev", "three");
-    refused_generate(&env, "dev", &[], 5, "limit");
-
-    // Nor does an expired one.
-    set_key(&env, &b, "expires", Some(now() - 10));
-    let (_d, _) = env.generate("dev", "four");
-    refused_generate(&env, "dev", &[], 5, "limit");
-    assert_eq!(
-        env.sql()
-            .query_row("SELECT count(*) FROM keys WHERE owner = 'dev'", [], |r| r
-                .get::<_, i64>(
-                0
-            ))
-            .unwrap(),
-        4
-    );
-    // Deleting one frees a slot too.
-    env.ok("dev", &["keys", "delete", &c, "--yes"]);
-    env.generate("dev", "five");
-}
-
-// ---------------------------------------------------------------------------------
-// generate: output
-// ---------------------------------------------------------------------------------
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn generate_quiet_prints_the_key_alone() {
-    let env = Env::with_dev(Backend::Sqlite);
-    let a = env.run("dev", &["keys", "generate", "--name", "q", "-q"]);
-    assert_eq!(code(&a), 0);
-    let out = stdout(&a);
-    assert!(out.ends_with('\n'));
-    let key = out.trim_end_matches('\n');
-    assert_eq!(out.lines().count(), 1, "{out:?}");
-    assert!(key.starts_with("kc_"), "{key:?}");
-    assert_eq!(key.len(), keyctl::token::KEY_LEN);
-    assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
-    let id = &key[3..3 + keyctl::token::ID_LEN];
-    assert_eq!(key_name(&env, id), "q");
-    assert!(stderr(&a).contains("only once"), "{}", stderr(&a));
-    // The key works.
-    env.cmd("nobody")
-        .args(["keys", "verify"])
-        .write_stdin(key)
-        .assert()
-        .success();
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
 fn the_secret_is_never_stored_nor_logged() {
     let env = Env::with_dev(Backend::Sqlite);
     let mut secrets = Vec::new();
@@ -251,31 +162,10 @@ fn the_secret_is_never_stored_nor_logged() {
     // The stored hash is the SHA-256 of the whole key.
     let id = &secrets[0][3..19];
     let stored: Vec<u8> = env
-        .sql()
-        .query_row("SELECT hash FROM keys WHERE id = ?1", [id], |r| r.get(0))
-        .unwrap();
+        .row("SELECT hash FROM keys WHERE id = ?1", &[&id])
+        .expect("a key")
+        .b(0);
     assert_eq!(stored, keyctl::token::hash(&secrets[0]).to_vec());
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn table_output_escapes_control_characters_written_by_other_means() {
-    let env = Env::with_dev(Backend::Sqlite);
-    let (id, _) = env.generate("dev", "innocent");
-    env.sql()
-        .execute(
-            "UPDATE keys SET name = ?2 WHERE id = ?1",
-            rusqlite::params![id, "evil\u{1b}[2J\u{202e}name\n"],
-        )
-        .unwrap();
-    for format in ["table", "csv"] {
-        let out = env.ok("admin", &["keys", "list", "--format", format]);
-        assert!(!out.contains('\u{1b}'), "{format}: {out:?}");
-        assert!(!out.contains('\u{202e}'), "{format}: {out:?}");
-        assert!(out.contains("evil"));
-    }
-    let out = env.ok("admin", &["keys", "show", &id]);
-    assert!(!out.contains('\u{1b}'));
 }
 
 // ---------------------------------------------------------------------------------
@@ -1189,5 +1079,98 @@ backends! {
         }
         assert_eq!(list_ids(&env, "admin", &[]).len(), 5000);
         assert_eq!(list_ids(&env, "admin", &["--limit", "7"]).len(), 7);
+    }
+
+
+    fn generate_needs_the_developer_role_even_for_an_admin(b) {
+        let env = Env::with_dev(b);
+        refused_generate(&env, "admin", &[], 4, "developer role");
+        refused_generate(&env, "admin", &[], 4, "keyctl users grant admin developer");
+        let (_, _, details) = events_of(&env, "access.denied").pop().unwrap();
+        assert_eq!(details["action"], "keys.generate");
+
+        env.ok("admin", &["users", "add", "plain"]);
+        refused_generate(&env, "plain", &[], 4, "developer role");
+
+        // Once the admin grants themselves the role, they may generate.
+        env.ok("admin", &["users", "grant", "admin", "developer"]);
+        let (id, _) = env.generate("admin", "admin's own");
+        assert_eq!(
+            env.text("SELECT owner FROM keys WHERE id = ?1", &[&id]),
+            "admin"
+        );
+    }
+
+    fn generate_respects_max_keys_per_user_counting_active_keys_only(b) {
+        let env = Env::with_dev(b);
+        env.ok("admin", &["settings", "set", "max-keys-per-user", "2"]);
+        let (a, _) = env.generate("dev", "one");
+        let (b, _) = env.generate("dev", "two");
+        refused_generate(&env, "dev", &[], 5, "maximum is 2");
+        assert_eq!(key_count(&env), 2);
+
+        // Another user's limit is their own.
+        env.add_developer("dev2");
+        env.generate("dev2", "other user");
+
+        // A revoked key no longer counts.
+        env.ok("admin", &["revoke", &a, "--yes"]);
+        let (c, _) = env.generate("dev", "three");
+        refused_generate(&env, "dev", &[], 5, "limit");
+
+        // Nor does an expired one.
+        set_key(&env, &b, "expires", Some(now() - 10));
+        let (_d, _) = env.generate("dev", "four");
+        refused_generate(&env, "dev", &[], 5, "limit");
+        assert_eq!(
+            env.int("SELECT count(*) FROM keys WHERE owner = 'dev'", &[]),
+            4
+        );
+        // Deleting one frees a slot too.
+        env.ok("dev", &["keys", "delete", &c, "--yes"]);
+        env.generate("dev", "five");
+    }
+
+    // ---------------------------------------------------------------------------------
+    // generate: output
+    // ---------------------------------------------------------------------------------
+
+    fn generate_quiet_prints_the_key_alone(b) {
+        let env = Env::with_dev(b);
+        let a = env.run("dev", &["keys", "generate", "--name", "q", "-q"]);
+        assert_eq!(code(&a), 0);
+        let out = stdout(&a);
+        assert!(out.ends_with('\n'));
+        let key = out.trim_end_matches('\n');
+        assert_eq!(out.lines().count(), 1, "{out:?}");
+        assert!(key.starts_with("kc_"), "{key:?}");
+        assert_eq!(key.len(), keyctl::token::KEY_LEN);
+        assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        let id = &key[3..3 + keyctl::token::ID_LEN];
+        assert_eq!(key_name(&env, id), "q");
+        assert!(stderr(&a).contains("only once"), "{}", stderr(&a));
+        // The key works.
+        env.cmd("nobody")
+            .args(["keys", "verify"])
+            .write_stdin(key)
+            .assert()
+            .success();
+    }
+
+    fn table_output_escapes_control_characters_written_by_other_means(b) {
+        let env = Env::with_dev(b);
+        let (id, _) = env.generate("dev", "innocent");
+        env.exec(
+            "UPDATE keys SET name = ?2 WHERE id = ?1",
+            &[&id, &"evil\u{1b}[2J\u{202e}name\n"],
+        );
+        for format in ["table", "csv"] {
+            let out = env.ok("admin", &["keys", "list", "--format", format]);
+            assert!(!out.contains('\u{1b}'), "{format}: {out:?}");
+            assert!(!out.contains('\u{202e}'), "{format}: {out:?}");
+            assert!(out.contains("evil"));
+        }
+        let out = env.ok("admin", &["keys", "show", &id]);
+        assert!(!out.contains('\u{1b}'));
     }
 }

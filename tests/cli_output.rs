@@ -16,40 +16,6 @@ fn verify_with(env: &Env, input: Vec<u8>) -> (i32, String, String) {
     (code(&a), stdout(&a), stderr(&a))
 }
 
-// SQLite only: reads or writes the file directly.
-#[test]
-fn verify_reads_the_whole_of_stdin() {
-    let env = Env::with_dev(Backend::Sqlite);
-    let (id, secret) = env.generate("dev", "presented");
-    // Surrounding whitespace is fine, however much of it (within the limit).
-    let mut padded = format!("\n  {secret}").into_bytes();
-    padded.extend(std::iter::repeat_n(b' ', 5000));
-    padded.push(b'\n');
-    let (c, out, err) = verify_with(&env, padded);
-    assert_eq!(c, 0, "{err}");
-    assert!(out.contains(&id), "{out}");
-    // Anything else after the key, however far along, makes it malformed.
-    let mut garbage = secret.clone().into_bytes();
-    garbage.extend(std::iter::repeat_n(b' ', 5000));
-    garbage.extend_from_slice(b"GARBAGE\n");
-    let (c, out, err) = verify_with(&env, garbage);
-    assert_eq!(c, 5, "{out}");
-    assert!(err.contains("malformed"), "{err}");
-    assert!(!err.contains(&secret) && !out.contains(&secret));
-    // Past the 64 KiB limit, even of whitespace: malformed.
-    let mut huge = secret.clone().into_bytes();
-    huge.extend(std::iter::repeat_n(b' ', 64 * 1024));
-    let (c, _, err) = verify_with(&env, huge);
-    assert_eq!(c, 5, "{err}");
-    assert!(err.contains("malformed"), "{err}");
-    let uses: i64 = env
-        .sql()
-        .query_row("SELECT uses FROM keys WHERE id = ?1", [&id], |r| r.get(0))
-        .unwrap();
-    assert_eq!(uses, 1, "only the clean presentation counted");
-    assert_eq!(env.count_events("api-key.rejected"), 2);
-}
-
 /// Runs `keyctl --as admin args` with stderr a pipe whose reader is already gone, and
 /// stdout captured; returns (exit code, stdout).
 fn with_closed_stderr(env: &Env, user: &str, args: &[&str]) -> (Option<i32>, String) {
@@ -141,44 +107,6 @@ fn verify_and_events_head_sanitise_stored_text() {
             assert!(!has_raw_controls(&stdout(&a)), "{args:?}: {:?}", stdout(&a));
         }
     }
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn a_long_table_streams_every_key_once_in_the_first_pages_columns() {
-    let env = Env::with_dev(Backend::Sqlite);
-    seed_keys(&env, "dev", 3_500);
-    // A name far wider than any on the first page, on a key listed near the end.
-    let long = "L".repeat(90);
-    env.sql()
-        .execute(
-            "UPDATE keys SET name = ?1 WHERE id = '0000000000000005'",
-            [&long],
-        )
-        .unwrap();
-    let out = env.ok("admin", &["keys", "list"]);
-    for i in 1..=3_500 {
-        let id = format!("{i:016}");
-        assert_eq!(out.matches(&id).count(), 1, "{id}");
-    }
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(out.matches("│ ID ").count(), 1, "one header");
-    assert!(lines[0].starts_with('┌') && lines.last().unwrap().starts_with('└'));
-    // Every line has the width the first page set; the long name wrapped within it.
-    let width = lines[0].chars().count();
-    assert!(
-        lines.iter().all(|l| l.chars().count() == width),
-        "ragged table"
-    );
-    // Top border, header, its rule, 3,500 rows, bottom border: more means wrapped cells.
-    assert!(
-        lines.len() > 3_504,
-        "the long name did not wrap: {}",
-        lines.len()
-    );
-    assert!(!out.contains(&long));
-    let shown: usize = lines[3..].iter().map(|l| l.matches('L').count()).sum();
-    assert_eq!(shown, 90, "the whole name is shown, wrapped");
 }
 
 backends! {
@@ -337,5 +265,69 @@ backends! {
         assert_eq!(snapshot_with_events(&env), before);
         // Scripts that join words, emoji and many alphabets stay allowed.
         env.ok("dev", &["keys", "rename", &id, "déploiement 👩‍💻 ci"]);
+    }
+
+
+    fn verify_reads_the_whole_of_stdin(b) {
+        let env = Env::with_dev(b);
+        let (id, secret) = env.generate("dev", "presented");
+        // Surrounding whitespace is fine, however much of it (within the limit).
+        let mut padded = format!("\n  {secret}").into_bytes();
+        padded.extend(std::iter::repeat_n(b' ', 5000));
+        padded.push(b'\n');
+        let (c, out, err) = verify_with(&env, padded);
+        assert_eq!(c, 0, "{err}");
+        assert!(out.contains(&id), "{out}");
+        // Anything else after the key, however far along, makes it malformed.
+        let mut garbage = secret.clone().into_bytes();
+        garbage.extend(std::iter::repeat_n(b' ', 5000));
+        garbage.extend_from_slice(b"GARBAGE\n");
+        let (c, out, err) = verify_with(&env, garbage);
+        assert_eq!(c, 5, "{out}");
+        assert!(err.contains("malformed"), "{err}");
+        assert!(!err.contains(&secret) && !out.contains(&secret));
+        // Past the 64 KiB limit, even of whitespace: malformed.
+        let mut huge = secret.clone().into_bytes();
+        huge.extend(std::iter::repeat_n(b' ', 64 * 1024));
+        let (c, _, err) = verify_with(&env, huge);
+        assert_eq!(c, 5, "{err}");
+        assert!(err.contains("malformed"), "{err}");
+        let uses: i64 = env.int("SELECT uses FROM keys WHERE id = ?1", &[&&id]);
+        assert_eq!(uses, 1, "only the clean presentation counted");
+        assert_eq!(env.count_events("api-key.rejected"), 2);
+    }
+
+    fn a_long_table_streams_every_key_once_in_the_first_pages_columns(b) {
+        let env = Env::with_dev(b);
+        seed_keys(&env, "dev", 3_500);
+        // A name far wider than any on the first page, on a key listed near the end.
+        let long = "L".repeat(90);
+        env.exec(
+            "UPDATE keys SET name = ?1 WHERE id = '0000000000000005'",
+            &[&long],
+        );
+        let out = env.ok("admin", &["keys", "list"]);
+        for i in 1..=3_500 {
+            let id = format!("{i:016}");
+            assert_eq!(out.matches(&id).count(), 1, "{id}");
+        }
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(out.matches("│ ID ").count(), 1, "one header");
+        assert!(lines[0].starts_with('┌') && lines.last().unwrap().starts_with('└'));
+        // Every line has the width the first page set; the long name wrapped within it.
+        let width = lines[0].chars().count();
+        assert!(
+            lines.iter().all(|l| l.chars().count() == width),
+            "ragged table"
+        );
+        // Top border, header, its rule, 3,500 rows, bottom border: more means wrapped cells.
+        assert!(
+            lines.len() > 3_504,
+            "the long name did not wrap: {}",
+            lines.len()
+        );
+        assert!(!out.contains(&long));
+        let shown: usize = lines[3..].iter().map(|l| l.matches('L').count()).sum();
+        assert_eq!(shown, 90, "the whole name is shown, wrapped");
     }
 }

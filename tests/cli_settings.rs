@@ -51,39 +51,6 @@ fn populated_with(b: Backend, enabled: bool) -> Env {
     env
 }
 
-// SQLite only: reads or writes the file directly.
-#[test]
-fn settings_affect_only_new_keys() {
-    let env = Env::with_dev(Backend::Sqlite);
-    let (old, _) = env.generate("dev", "before");
-    let expires_before: i64 = env
-        .sql()
-        .query_row("SELECT expires FROM keys WHERE id = ?1", [&old], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    env.ok("admin", &["settings", "set", "max-expiry", "1h"]);
-    let (new, _) = env.generate("dev", "after");
-    let c = env.sql();
-    let expires_after: i64 = c
-        .query_row("SELECT expires FROM keys WHERE id = ?1", [&old], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    assert_eq!(
-        expires_after, expires_before,
-        "existing keys keep their expiry"
-    );
-    let (created, expires): (i64, i64) = c
-        .query_row(
-            "SELECT created, expires FROM keys WHERE id = ?1",
-            [&new],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    assert_eq!(expires - created, 3_600);
-}
-
 backends! {
 
     fn anyone_registered_may_show_settings(b) {
@@ -301,5 +268,24 @@ backends! {
             serde_json::from_str(&env.ok("admin", &["settings", "--format", "json"])).unwrap();
         assert_eq!(v["enabled"], true);
         assert_eq!(v["max_keys_per_user"], 12);
+    }
+
+
+    fn settings_affect_only_new_keys(b) {
+        let env = Env::with_dev(b);
+        let (old, _) = env.generate("dev", "before");
+        let expires_before: i64 = env.int("SELECT expires FROM keys WHERE id = ?1", &[&old]);
+        env.ok("admin", &["settings", "set", "max-expiry", "1h"]);
+        let (new, _) = env.generate("dev", "after");
+        let expires_after: i64 = env.int("SELECT expires FROM keys WHERE id = ?1", &[&old]);
+        assert_eq!(
+            expires_after, expires_before,
+            "existing keys keep their expiry"
+        );
+        let r = env
+            .row("SELECT created, expires FROM keys WHERE id = ?1", &[&new])
+            .expect("a key");
+        let (created, expires) = (r.i(0), r.i(1));
+        assert_eq!(expires - created, 3_600);
     }
 }

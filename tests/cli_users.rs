@@ -89,112 +89,6 @@ fn last_admin_cannot_be_removed_or_ungranted() {
     assert_eq!(removed["user"], "boss");
 }
 
-// SQLite only: reads or writes the file directly.
-#[test]
-fn remove_off_a_terminal_needs_yes() {
-    let env = populated(Backend::Sqlite);
-    let (id, _) = env.generate("dev", "k1");
-    let before = snapshot(&env);
-    let last = last_event(&env);
-    let a = env.run("admin", &["users", "remove", "dev"]);
-    assert_eq!(code(&a), 2, "{}", stderr(&a));
-    assert!(stderr(&a).contains("--yes"), "{}", stderr(&a));
-    assert_eq!(stdout(&a), "");
-    assert_eq!(snapshot(&env), before);
-    assert!(events_after(&env, last).is_empty());
-    assert!(user_row(&env, "dev").is_some());
-    let revoked: Option<i64> = env
-        .sql()
-        .query_row("SELECT revoked FROM keys WHERE id = ?1", [&id], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    assert_eq!(revoked, None);
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn removing_a_user_revokes_their_active_keys() {
-    let env = populated(Backend::Sqlite);
-    env.add_developer("other");
-    let (k1, s1) = env.generate("dev", "one");
-    let (k2, _) = env.generate("dev", "two");
-    let (k3, _) = env.generate("dev", "three");
-    let (already, _) = env.generate("dev", "already revoked");
-    let (others, _) = env.generate("other", "not theirs");
-    env.ok("admin", &["revoke", "--yes", &already]);
-    let revoked_at: i64 = env
-        .sql()
-        .query_row("SELECT revoked FROM keys WHERE id = ?1", [&already], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    let last = last_event(&env);
-
-    let a = env.run("admin", &["users", "remove", "dev", "--yes", "-q"]);
-    assert_eq!(code(&a), 0, "{}", stderr(&a));
-    // -q prints the IDs revoked now, one per line.
-    let mut printed: Vec<String> = stdout(&a).lines().map(str::to_owned).collect();
-    printed.sort();
-    let mut expected = vec![k1.clone(), k2.clone(), k3.clone()];
-    expected.sort();
-    assert_eq!(printed, expected);
-    assert!(stderr(&a).contains("revoked 3"), "{}", stderr(&a));
-
-    assert_eq!(user_row(&env, "dev"), None);
-    let c = env.sql();
-    for id in [&k1, &k2, &k3] {
-        let revoked: Option<i64> = c
-            .query_row("SELECT revoked FROM keys WHERE id = ?1", [id], |r| r.get(0))
-            .unwrap();
-        assert!(revoked.is_some(), "{id} still active");
-    }
-    let again: i64 = c
-        .query_row("SELECT revoked FROM keys WHERE id = ?1", [&already], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    assert_eq!(again, revoked_at, "an already revoked key is left alone");
-    let other_revoked: Option<i64> = c
-        .query_row("SELECT revoked FROM keys WHERE id = ?1", [&others], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    assert_eq!(other_revoked, None, "another user's key is untouched");
-
-    let new = events_after(&env, last);
-    let kinds: Vec<&str> = new.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(
-        kinds,
-        [
-            "api-key.revoked",
-            "api-key.revoked",
-            "api-key.revoked",
-            "user.removed"
-        ]
-    );
-    let mut event_keys: Vec<String> = new[..3]
-        .iter()
-        .map(|e| e.key_id.clone().expect("key id"))
-        .collect();
-    event_keys.sort();
-    assert_eq!(event_keys, expected);
-    assert!(new.iter().all(|e| e.actor == "admin"));
-    assert_eq!(new[3].details["user"], "dev");
-    assert_eq!(new[3].details["revoked_keys"], 3);
-
-    // The removed user's keys no longer verify, and say why.
-    let v = env
-        .cmd("x")
-        .args(["keys", "verify"])
-        .write_stdin(s1)
-        .assert();
-    assert_eq!(code(&v), 5);
-
-    // The chain is intact after the multi-event transaction.
-    env.ok("admin", &["events", "verify"]);
-}
-
 backends! {
 
     fn non_admins_cannot_manage_or_list_users(b) {
@@ -490,5 +384,87 @@ backends! {
         assert_eq!(v["roles"], serde_json::json!([]));
         let q = env.ok("admin", &["users", "add", "zed2", "-q"]);
         assert_eq!(q, "zed2\n");
+    }
+
+
+    fn remove_off_a_terminal_needs_yes(b) {
+        let env = populated(b);
+        let (id, _) = env.generate("dev", "k1");
+        let before = snapshot(&env);
+        let last = last_event(&env);
+        let a = env.run("admin", &["users", "remove", "dev"]);
+        assert_eq!(code(&a), 2, "{}", stderr(&a));
+        assert!(stderr(&a).contains("--yes"), "{}", stderr(&a));
+        assert_eq!(stdout(&a), "");
+        assert_eq!(snapshot(&env), before);
+        assert!(events_after(&env, last).is_empty());
+        assert!(user_row(&env, "dev").is_some());
+        let revoked: Option<i64> = env.row("SELECT revoked FROM keys WHERE id = ?1", &[&id]).expect("a row").oi(0);
+        assert_eq!(revoked, None);
+    }
+
+    fn removing_a_user_revokes_their_active_keys(b) {
+        let env = populated(b);
+        env.add_developer("other");
+        let (k1, s1) = env.generate("dev", "one");
+        let (k2, _) = env.generate("dev", "two");
+        let (k3, _) = env.generate("dev", "three");
+        let (already, _) = env.generate("dev", "already revoked");
+        let (others, _) = env.generate("other", "not theirs");
+        env.ok("admin", &["revoke", "--yes", &already]);
+        let revoked_at: i64 = env.int("SELECT revoked FROM keys WHERE id = ?1", &[&already]);
+        let last = last_event(&env);
+
+        let a = env.run("admin", &["users", "remove", "dev", "--yes", "-q"]);
+        assert_eq!(code(&a), 0, "{}", stderr(&a));
+        // -q prints the IDs revoked now, one per line.
+        let mut printed: Vec<String> = stdout(&a).lines().map(str::to_owned).collect();
+        printed.sort();
+        let mut expected = vec![k1.clone(), k2.clone(), k3.clone()];
+        expected.sort();
+        assert_eq!(printed, expected);
+        assert!(stderr(&a).contains("revoked 3"), "{}", stderr(&a));
+
+        assert_eq!(user_row(&env, "dev"), None);
+        for id in [&k1, &k2, &k3] {
+            let revoked: Option<i64> = env.row("SELECT revoked FROM keys WHERE id = ?1", &[&id]).expect("a row").oi(0);
+            assert!(revoked.is_some(), "{id} still active");
+        }
+        let again: i64 = env.int("SELECT revoked FROM keys WHERE id = ?1", &[&already]);
+        assert_eq!(again, revoked_at, "an already revoked key is left alone");
+        let other_revoked: Option<i64> = env.row("SELECT revoked FROM keys WHERE id = ?1", &[&others]).expect("a row").oi(0);
+        assert_eq!(other_revoked, None, "another user's key is untouched");
+
+        let new = events_after(&env, last);
+        let kinds: Vec<&str> = new.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "api-key.revoked",
+                "api-key.revoked",
+                "api-key.revoked",
+                "user.removed"
+            ]
+        );
+        let mut event_keys: Vec<String> = new[..3]
+            .iter()
+            .map(|e| e.key_id.clone().expect("key id"))
+            .collect();
+        event_keys.sort();
+        assert_eq!(event_keys, expected);
+        assert!(new.iter().all(|e| e.actor == "admin"));
+        assert_eq!(new[3].details["user"], "dev");
+        assert_eq!(new[3].details["revoked_keys"], 3);
+
+        // The removed user's keys no longer verify, and say why.
+        let v = env
+            .cmd("x")
+            .args(["keys", "verify"])
+            .write_stdin(s1)
+            .assert();
+        assert_eq!(code(&v), 5);
+
+        // The chain is intact after the multi-event transaction.
+        env.ok("admin", &["events", "verify"]);
     }
 }

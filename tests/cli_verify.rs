@@ -78,25 +78,6 @@ fn assert_no_secret(a: &Assert, input: &str) {
     }
 }
 
-// SQLite only: reads or writes the file directly.
-#[test]
-fn keys_of_a_removed_owner_are_rejected() {
-    let env = Env::with_dev(Backend::Sqlite);
-    let (id, secret) = env.generate("dev", "service");
-    // Removing the owner through keyctl revokes the keys first.
-    env.ok("admin", &["users", "remove", "dev", "--yes"]);
-    assert_rejected(&env, &secret, "revoked", Some(&id));
-
-    // A user row deleted by other means: owner-removed.
-    let env = Env::with_dev(Backend::Sqlite);
-    let (id, secret) = env.generate("dev", "service");
-    env.sql()
-        .execute("DELETE FROM users WHERE name = 'dev'", [])
-        .unwrap();
-    assert_rejected(&env, &secret, "owner-removed", Some(&id));
-    assert_eq!(usage(&env, &id), (0, None));
-}
-
 backends! {
 
     // ---------------------------------------------------------------------------------
@@ -400,5 +381,21 @@ backends! {
         let v = json(&env.run("admin", &["events", "top", "--format", "json"]));
         assert_eq!(v[0]["key_id"], id.as_str());
         assert_eq!(v[0]["uses"], 1);
+    }
+
+
+    fn keys_of_a_removed_owner_are_rejected(b) {
+        let env = Env::with_dev(b);
+        let (id, secret) = env.generate("dev", "service");
+        // Removing the owner through keyctl revokes the keys first.
+        env.ok("admin", &["users", "remove", "dev", "--yes"]);
+        assert_rejected(&env, &secret, "revoked", Some(&id));
+
+        // A user row deleted by other means: owner-removed.
+        let env = Env::with_dev(b);
+        let (id, secret) = env.generate("dev", "service");
+        env.exec("DELETE FROM users WHERE name = 'dev'", &[]);
+        assert_rejected(&env, &secret, "owner-removed", Some(&id));
+        assert_eq!(usage(&env, &id), (0, None));
     }
 }

@@ -39,24 +39,6 @@ fn revoked(env: &Env, id: &str) -> bool {
     ) == 1
 }
 
-// SQLite only: reads or writes the file directly.
-#[test]
-fn generate_prompts_for_a_name_on_a_terminal() {
-    let env = Env::with_dev(Backend::Sqlite);
-    let mut p = spawn(&env, "dev", &["keys", "generate", "-q"]);
-    p.exp_string("Key name").expect("the name prompt");
-    p.send_line("typed at the prompt").expect("answer");
-    let (rest, code) = finish(p);
-    assert_eq!(code, 0, "output: {rest}");
-    assert!(rest.contains("kc_"), "the key is shown: {rest}");
-    assert!(rest.contains("only once"), "{rest}");
-    let name: String = env
-        .sql()
-        .query_row("SELECT name FROM keys", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(name, "typed at the prompt");
-}
-
 /// Like [`spawn`], in a terminal of `cols` columns (0: one that reports no width).
 fn spawn_cols(env: &Env, user: &str, cols: u16, args: &[&str]) -> PtySession {
     let keyctl = env.std_cmd(user);
@@ -496,5 +478,19 @@ backends! {
             "y",
             "users.manage",
         );
+    }
+
+
+    fn generate_prompts_for_a_name_on_a_terminal(b) {
+        let env = Env::with_dev(b);
+        let mut p = spawn(&env, "dev", &["keys", "generate", "-q"]);
+        p.exp_string("Key name").expect("the name prompt");
+        p.send_line("typed at the prompt").expect("answer");
+        let (rest, code) = finish(p);
+        assert_eq!(code, 0, "output: {rest}");
+        assert!(rest.contains("kc_"), "the key is shown: {rest}");
+        assert!(rest.contains("only once"), "{rest}");
+        let name: String = env.text("SELECT name FROM keys", &[]);
+        assert_eq!(name, "typed at the prompt");
     }
 }

@@ -286,19 +286,30 @@ impl Env {
 
     /// Runs a statement on either backend (see [`Env::rows`]); returns the rows changed.
     pub fn exec(&self, sql: &str, params: &[&dyn Arg]) -> u64 {
+        self.try_exec(sql, params)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// [`Env::exec`] that returns the database's error (with its message and, on
+    /// PostgreSQL, the server's detail) instead of panicking.
+    pub fn try_exec(&self, sql: &str, params: &[&dyn Arg]) -> Result<u64, String> {
         match self.backend {
             Backend::Sqlite => {
                 let ps: Vec<&dyn rusqlite::ToSql> = params.iter().map(|p| p.sqlite()).collect();
                 self.sql()
                     .execute(sql, ps.as_slice())
-                    .unwrap_or_else(|e| panic!("{sql}: {e}")) as u64
+                    .map(|n| n as u64)
+                    .map_err(|e| e.to_string())
             }
             Backend::Postgres => {
                 let sql = pg_placeholders(sql);
                 let ps: Vec<&(dyn postgres::types::ToSql + Sync)> =
                     params.iter().map(|p| p.pg()).collect();
                 self.with_pg(|c| c.execute(sql.as_str(), &ps))
-                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                    .map_err(|e| match e.as_db_error() {
+                        Some(db) => db.message().to_owned(),
+                        None => e.to_string(),
+                    })
             }
         }
     }
@@ -315,6 +326,13 @@ impl Env {
         self.row(sql, params)
             .unwrap_or_else(|| panic!("{sql}: no row"))
             .i(0)
+    }
+
+    /// The text in the one row `sql` returns.
+    pub fn text(&self, sql: &str, params: &[&dyn Arg]) -> String {
+        self.row(sql, params)
+            .unwrap_or_else(|| panic!("{sql}: no row"))
+            .s(0)
     }
 
     fn with_pg<T>(
@@ -422,6 +440,14 @@ impl Row {
     /// Column `i` as text (panics on anything else).
     pub fn s(&self, i: usize) -> String {
         self.os(i).unwrap_or_else(|| panic!("column {i} is NULL"))
+    }
+
+    /// Column `i` as bytes (panics on anything else).
+    pub fn b(&self, i: usize) -> Vec<u8> {
+        match &self.0[i] {
+            Val::Blob(v) => v.clone(),
+            v => panic!("column {i} is not a blob: {v:?}"),
+        }
     }
 
     /// Column `i` as text or NULL.
