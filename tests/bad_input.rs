@@ -2,6 +2,9 @@
 //! the documented exit code, and leaves the file unchanged (its bytes, or a full dump of
 //! its tables where SQLite may legitimately touch its `-shm`).
 
+// SQLite only: every case checks the file is left byte-for-byte unchanged, or feeds
+// keyctl a bad file (not SQLite, foreign, truncated, newer, read-only).
+
 mod common;
 use common::*;
 

@@ -6,6 +6,8 @@
 //!
 //! The table is the contract: when an event's shape changes, the table changes with it.
 
+// Every test here runs on both backends (see `backends!` in tests/common).
+
 #[macro_use]
 mod common;
 use common::*;

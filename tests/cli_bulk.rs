@@ -1,6 +1,8 @@
 //! Black-box tests of `revoke` / `keys revoke` and `keys delete` (SPEC §3, §4, §5):
 //! IDs from arguments and stdin, results, exit codes, events and DB state.
 
+// Every test here runs on both backends (see `backends!` in tests/common).
+
 #[macro_use]
 mod common;
 use assert_cmd::assert::Assert;

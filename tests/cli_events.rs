@@ -1,6 +1,11 @@
 //! Black-box tests of `keyctl events ...`: who may read the log, filters, show, head,
 //! and the hash chain against an attacker with write access to the file.
 
+// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only: the
+// tampering tests (edited_*, deleted_*, swapped_*, anchor_*, schema_triggers_*) edit the
+// log through SQLite with its triggers dropped; since/until, head and closed-pipe seed
+// old events with the SQLite Appender.
+
 #[macro_use]
 mod common;
 use common::*;

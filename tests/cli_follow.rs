@@ -2,6 +2,8 @@
 //! each new one as another process commits it, until SIGTERM, SIGINT or a closed pipe
 //! (exit 0, the last line complete); JSON Lines in JSON, the CSV header once.
 
+// Every test here runs on both backends (see `backends!` in tests/common).
+
 #[macro_use]
 mod common;
 use common::*;

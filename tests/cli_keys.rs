@@ -1,6 +1,10 @@
 //! Black-box tests of `keys generate`, `list`, `search`, `show` and `rename` through the
 //! real binary (SPEC §3, §4, §5, §6).
 
+// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only:
+// the_secret_is_never_stored_nor_logged reads the file's bytes (secrets.rs has the
+// PostgreSQL check).
+
 #[macro_use]
 mod common;
 use common::*;

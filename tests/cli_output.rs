@@ -2,6 +2,10 @@
 //! limits past i64, stored text printed raw, a closed stderr, the whole of stdin on
 //! verify, and the stdin ID list's BOM and headers.
 
+// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only:
+// verify_and_events_head_sanitise_stored_text appends an event without its chain through
+// SQLite.
+
 #[macro_use]
 mod common;
 use common::*;

@@ -2,6 +2,9 @@
 //! auditor (reads everything, changes nothing), and that the tenant-admin, developer
 //! and "anyone registered" columns still hold; roles combine as a union.
 
+// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only:
+// a_version_1_file_is_upgraded_in_place builds a version-1 file.
+
 #[macro_use]
 mod common;
 use common::*;

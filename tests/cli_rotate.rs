@@ -1,6 +1,9 @@
 //! Black-box tests of `keyctl keys rotate` (SPEC §4 "rotate", §8 `api-key.rotated`):
 //! a new key replaces an old one, which keeps working for a grace period at most.
 
+// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only:
+// rotation_replaces_the_key_at_once_by_default reads the file's bytes.
+
 #[macro_use]
 mod common;
 use common::*;

@@ -1,6 +1,8 @@
 //! Black-box tests of `keyctl settings ...`: who may show and change settings,
 //! durations and ranges, confirmation, events and output formats.
 
+// Every test here runs on both backends (see `backends!` in tests/common).
+
 #[macro_use]
 mod common;
 use common::*;

@@ -3,6 +3,11 @@
 //! completions, errors, closed pipes). Bad files (not SQLite, foreign, truncated, newer,
 //! read-only) are in `bad_input.rs`.
 
+// SQLite only: these tests are about the tenant file (creating it, its path, its mode,
+// KEYCTL_DB naming a file, what a missing or busy file does); the conventions they share
+// with PostgreSQL (help, one-line errors, stdout for data) are also covered per backend
+// by the cli_* files.
+
 mod common;
 use common::*;
 

@@ -1,6 +1,9 @@
 //! Black-box tests of `keyctl users ...`: the permission matrix of SPEC §3, name
 //! checks, the last-admin rule, removal revoking keys, events and output.
 
+// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only:
+// last_admin_cannot_be_removed_or_ungranted edits the file behind keyctl's back.
+
 #[macro_use]
 mod common;
 use common::*;

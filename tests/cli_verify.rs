@@ -1,6 +1,8 @@
 //! Black-box tests of `keys verify` (the key on stdin is the credential) and of
 //! `events top`, which ranks keys by their verified uses (SPEC §4, §6, §8).
 
+// Every test here runs on both backends (see `backends!` in tests/common).
+
 #[macro_use]
 mod common;
 use assert_cmd::assert::Assert;

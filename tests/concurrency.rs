@@ -2,6 +2,8 @@
 //! overshot, no "database is locked" reaches a user, every revocation and every use is
 //! recorded exactly once, and the event chain stays intact.
 
+// Every test here runs on both backends (see `backends!` in tests/common).
+
 #[macro_use]
 mod common;
 use common::*;

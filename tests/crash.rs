@@ -11,6 +11,9 @@
 //! sized by `KEYCTL_CRASH_KEYS` and `KEYCTL_CRASH_KILLS`. `KEYCTL_CRASH_SEED` replays a
 //! run's random moments.
 
+// SQLite only: checks `PRAGMA integrity_check` and the file after SIGKILLs; the
+// PostgreSQL crash tests (SPEC §11) are separate.
+
 mod common;
 use common::*;
 

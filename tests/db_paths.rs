@@ -1,6 +1,8 @@
 //! What `--db` / `KEYCTL_DB` name, refused clearly and at once (issue 8 #13): an empty
 //! KEYCTL_DB, a FIFO or directory, a writable file in a directory that is not.
 
+// SQLite only: what `--db` names as a path (FIFO, directory, unwritable directory).
+
 mod common;
 use common::*;
 use std::os::unix::fs::PermissionsExt;

@@ -1,6 +1,10 @@
 //! Defects found by attacking keyctl from outside (issue 8 items 1, 3, 5, 7, 11), each
 //! checked through the real binary.
 
+// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only: most
+// tests forge rows in the file through SQLite (INSERT OR REPLACE, wrong types, version-1
+// files); the rest run on both backends.
+
 #[macro_use]
 mod common;
 

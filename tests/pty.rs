@@ -2,6 +2,8 @@
 //! of `keyctl revoke ID`, the revoke checklist and the name prompt of `keys generate`
 //! (SPEC §1, §4).
 
+// Every test here runs on both backends (see `backends!` in tests/common).
+
 #[macro_use]
 mod common;
 use common::*;

@@ -2,6 +2,9 @@
 //! database, its WAL or its shared-memory file, in any event, or in any error; the file
 //! is 0600 and a directory keyctl creates 0700; the hash comparison is constant-time.
 
+// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only: both
+// tests read the file and its sidecars byte by byte.
+
 #[macro_use]
 mod common;
 use common::*;

@@ -1,3 +1,4 @@
+// Every test here runs on both backends (see `backends!` in tests/common).
 mod common;
 use common::Env;
 
