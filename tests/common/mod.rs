@@ -634,6 +634,52 @@ pub fn tenant_files(db: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// Everything the tenant stores, as (where, bytes) pairs: on SQLite the file and its
+/// sidecars ([`tenant_files`]); on PostgreSQL every row of every table in the tenant's
+/// schema as text (as `pg_dump` would print it), and the raw bytes of every `bytea`
+/// value, so that a search for a secret or a hash sees all of it.
+pub fn tenant_dump(env: &Env) -> Vec<(String, Vec<u8>)> {
+    if env.is_sqlite() {
+        return tenant_files(&env.db);
+    }
+    let tables: Vec<String> = env
+        .rows(
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
+            &[],
+        )
+        .into_iter()
+        .map(|r| r.s(0))
+        .collect();
+    assert!(tables.iter().any(|t| t == "keys"), "no tenant: {tables:?}");
+    let mut out = Vec::new();
+    for t in tables {
+        let mut bytes = Vec::new();
+        for r in env.rows(&format!("SELECT CAST(t AS text) FROM \"{t}\" t"), &[]) {
+            bytes.extend_from_slice(r.s(0).as_bytes());
+            bytes.push(b'\n');
+        }
+        let blobs: Vec<String> = env
+            .rows(
+                "SELECT column_name::text FROM information_schema.columns WHERE \
+                 table_schema = current_schema() AND table_name = ?1 AND data_type = 'bytea'",
+                &[&t],
+            )
+            .into_iter()
+            .map(|r| r.s(0))
+            .collect();
+        for c in blobs {
+            for r in env.rows(&format!("SELECT \"{c}\" FROM \"{t}\""), &[]) {
+                if let Val::Blob(b) = &r.0[0] {
+                    bytes.extend_from_slice(b);
+                }
+            }
+        }
+        out.push((format!("table {t}"), bytes));
+    }
+    out
+}
+
 /// Moves everything in the WAL into the main file and truncates the WAL.
 pub fn checkpoint(conn: &rusqlite::Connection) {
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
@@ -655,8 +701,8 @@ pub fn seed_keys(env: &Env, owner: &str, n: i64) {
     if !env.is_sqlite() {
         env.exec(
             "INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
-             SELECT lpad(i::text, 16, '0'), sha256(i::text::bytea), 'bulk ' || i, $2, $3, $3, \
-             $3 + 86400 FROM generate_series(1, $1) i",
+             SELECT lpad(i::text, 16, '0'), sha256(i::text::bytea), 'bulk ' || i, $2::text, \
+             $3::bigint, $3::bigint, $3::bigint + 86400 FROM generate_series(1, $1::bigint) i",
             &[&n, &owner, &now()],
         );
         log_seeded_keys_pg(env);
