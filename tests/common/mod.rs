@@ -314,6 +314,20 @@ impl Env {
         }
     }
 
+    /// Runs several `;`-separated statements without parameters on one connection (so
+    /// that a temporary table lives from one to the next).
+    pub fn exec_batch(&self, sql: &str) {
+        match self.backend {
+            Backend::Sqlite => self.sql().execute_batch(sql),
+            Backend::Postgres => {
+                return self
+                    .with_pg(|c| c.batch_execute(sql))
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            }
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     /// The only row `sql` returns, or `None`.
     pub fn row(&self, sql: &str, params: &[&dyn Arg]) -> Option<Row> {
         let mut rows = self.rows(sql, params);
