@@ -1,9 +1,8 @@
 //! Black-box tests of `keyctl events ...`: who may read the log, filters, show, head,
 //! and the hash chain against an attacker with write access to the file.
 
-// Tests in `backends!` run on SQLite and PostgreSQL (the attacker edits the log with its
-// triggers dropped or disabled); the rest are SQLite only: since/until, head and
-// closed-pipe seed old events with the SQLite Appender.
+// Every test here runs on both backends (see `backends!` in tests/common); the attacker
+// edits the log with its triggers dropped (SQLite) or disabled (PostgreSQL).
 
 #[macro_use]
 mod common;
@@ -98,113 +97,6 @@ fn assert_broken_at(env: &Env, args: &[&str], id: i64) -> String {
     );
     assert_eq!(stdout(&a), "");
     err
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn since_and_until_select_a_window() {
-    let env = Env::new(Backend::Sqlite);
-    let now = keyctl::now();
-    {
-        // Older events, appended with a valid chain, as if made days ago.
-        let mut c = env.sql();
-        let tx = c.transaction().unwrap();
-        let mut log = Appender::new(&tx).unwrap();
-        log.append(now - 10 * 86_400, "user.added", "ten", None, &json!({}))
-            .unwrap();
-        log.append(now - 2 * 86_400, "user.added", "two", None, &json!({}))
-            .unwrap();
-        tx.commit().unwrap();
-    }
-    env.ok("admin", &["events", "verify"]);
-    let actors = |args: &[&str]| -> Vec<String> {
-        list(&env, args)
-            .iter()
-            .map(|e| e["actor"].as_str().unwrap().to_owned())
-            .collect()
-    };
-    assert_eq!(actors(&[]), ["two", "ten", "admin"]);
-    assert_eq!(actors(&["--since", "1d"]), ["admin"]);
-    assert_eq!(actors(&["--since", "3d"]), ["two", "admin"]);
-    assert_eq!(actors(&["--since", "P3D"]), ["two", "admin"]);
-    assert_eq!(actors(&["--since", "11d"]), ["two", "ten", "admin"]);
-    assert_eq!(actors(&["--until", "1d"]), ["two", "ten"]);
-    assert_eq!(actors(&["--until", "36h"]), ["two", "ten"]);
-    assert_eq!(actors(&["--since", "11d", "--until", "5d"]), ["ten"]);
-    let five_days_ago = keyctl::duration::rfc3339(now - 5 * 86_400);
-    let one_day_ago = keyctl::duration::rfc3339(now - 86_400);
-    assert_eq!(actors(&["--since", &five_days_ago]), ["two", "admin"]);
-    assert_eq!(
-        actors(&["--since", &five_days_ago, "--until", &one_day_ago]),
-        ["two"]
-    );
-    assert_eq!(actors(&["--until", &five_days_ago]), ["ten"]);
-
-    let before = snapshot_with_events(&env);
-    for bad in ["yesterday", "0d", "5", "2026-13-45T00:00:00Z"] {
-        for flag in ["--since", "--until"] {
-            let a = env.run("admin", &["events", flag, bad]);
-            assert_eq!(code(&a), 2, "{flag} {bad}: {}", stderr(&a));
-            assert!(stderr(&a).starts_with("error: "));
-        }
-    }
-    assert_eq!(snapshot_with_events(&env), before);
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn head_prints_the_newest_id_and_hash() {
-    let (env, _) = eight_events(Backend::Sqlite);
-    let (id, hash): (i64, String) = env
-        .sql()
-        .query_row(
-            "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    let out = env.ok("admin", &["events", "head"]);
-    assert_eq!(out, format!("{id}:{hash}\n"));
-    assert_eq!(id, 8);
-    assert_eq!(hash.len(), 64);
-    assert!(
-        hash.chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-    );
-    let v: Value =
-        serde_json::from_str(&env.ok("admin", &["events", "head", "--format", "json"])).unwrap();
-    assert_eq!(v["id"], 8);
-    assert_eq!(v["hash"], hash.as_str());
-    assert_eq!(v["anchor"], format!("{id}:{hash}"));
-    assert_eq!(env.ok("admin", &["events", "head", "-q"]), out);
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn closed_pipe_ends_quietly() {
-    let env = Env::new(Backend::Sqlite);
-    {
-        let mut c = env.sql();
-        let tx = c.transaction().unwrap();
-        let mut log = Appender::new(&tx).unwrap();
-        let now = keyctl::now();
-        for i in 0..4000 {
-            log.append(
-                now,
-                "user.added",
-                "admin",
-                None,
-                &json!({"user": format!("user-{i}"), "roles": [], "licence": false}),
-            )
-            .unwrap();
-        }
-        tx.commit().unwrap();
-    }
-    for extra in ["--format=json", "--format=csv", "--format=table", "-q"] {
-        let (status, err) = head_pipe(&env, "events", extra);
-        assert_eq!(status, Some(0), "{extra}: keyctl said {err:?}");
-        assert_eq!(err, "", "{extra}: nothing on stderr");
-    }
 }
 
 backends! {
@@ -607,5 +499,97 @@ backends! {
             "admin",
             &["events", "verify", "--anchor", &format!("2:{second}")],
         );
+    }
+
+
+    fn since_and_until_select_a_window(b) {
+        let env = Env::new(b);
+        let now = keyctl::now();
+        {
+            // Older events, appended with a valid chain, as if made days ago.
+            let ev = |time: i64, actor: &str| -> NewEvent {
+                (time, "user.added".into(), actor.into(), None, json!({}))
+            };
+            append_events(&env, &[ev(now - 10 * 86_400, "ten"), ev(now - 2 * 86_400, "two")]);
+        }
+        env.ok("admin", &["events", "verify"]);
+        let actors = |args: &[&str]| -> Vec<String> {
+            list(&env, args)
+                .iter()
+                .map(|e| e["actor"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(actors(&[]), ["two", "ten", "admin"]);
+        assert_eq!(actors(&["--since", "1d"]), ["admin"]);
+        assert_eq!(actors(&["--since", "3d"]), ["two", "admin"]);
+        assert_eq!(actors(&["--since", "P3D"]), ["two", "admin"]);
+        assert_eq!(actors(&["--since", "11d"]), ["two", "ten", "admin"]);
+        assert_eq!(actors(&["--until", "1d"]), ["two", "ten"]);
+        assert_eq!(actors(&["--until", "36h"]), ["two", "ten"]);
+        assert_eq!(actors(&["--since", "11d", "--until", "5d"]), ["ten"]);
+        let five_days_ago = keyctl::duration::rfc3339(now - 5 * 86_400);
+        let one_day_ago = keyctl::duration::rfc3339(now - 86_400);
+        assert_eq!(actors(&["--since", &five_days_ago]), ["two", "admin"]);
+        assert_eq!(
+            actors(&["--since", &five_days_ago, "--until", &one_day_ago]),
+            ["two"]
+        );
+        assert_eq!(actors(&["--until", &five_days_ago]), ["ten"]);
+
+        let before = snapshot_with_events(&env);
+        for bad in ["yesterday", "0d", "5", "2026-13-45T00:00:00Z"] {
+            for flag in ["--since", "--until"] {
+                let a = env.run("admin", &["events", flag, bad]);
+                assert_eq!(code(&a), 2, "{flag} {bad}: {}", stderr(&a));
+                assert!(stderr(&a).starts_with("error: "));
+            }
+        }
+        assert_eq!(snapshot_with_events(&env), before);
+    }
+
+    fn head_prints_the_newest_id_and_hash(b) {
+        let (env, _) = eight_events(b);
+        let r = env
+            .row("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", &[])
+            .expect("an event");
+        let (id, hash) = (r.i(0), r.s(1));
+        let out = env.ok("admin", &["events", "head"]);
+        assert_eq!(out, format!("{id}:{hash}\n"));
+        assert_eq!(id, 8);
+        assert_eq!(hash.len(), 64);
+        assert!(
+            hash.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        let v: Value =
+            serde_json::from_str(&env.ok("admin", &["events", "head", "--format", "json"])).unwrap();
+        assert_eq!(v["id"], 8);
+        assert_eq!(v["hash"], hash.as_str());
+        assert_eq!(v["anchor"], format!("{id}:{hash}"));
+        assert_eq!(env.ok("admin", &["events", "head", "-q"]), out);
+    }
+
+    fn closed_pipe_ends_quietly(b) {
+        let env = Env::new(b);
+        {
+            let now = keyctl::now();
+            let events: Vec<NewEvent> = (0..4000)
+                .map(|i| {
+                    (
+                        now,
+                        "user.added".into(),
+                        "admin".into(),
+                        None,
+                        json!({"user": format!("user-{i}"), "roles": [], "licence": false}),
+                    )
+                })
+                .collect();
+            append_events(&env, &events);
+        }
+        for extra in ["--format=json", "--format=csv", "--format=table", "-q"] {
+            let (status, err) = head_pipe(&env, "events", extra);
+            assert_eq!(status, Some(0), "{extra}: keyctl said {err:?}");
+            assert_eq!(err, "", "{extra}: nothing on stderr");
+        }
     }
 }

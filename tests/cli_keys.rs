@@ -1,9 +1,7 @@
 //! Black-box tests of `keys generate`, `list`, `search`, `show` and `rename` through the
 //! real binary (SPEC §3, §4, §5, §6).
 
-// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only:
-// the_secret_is_never_stored_nor_logged reads the file's bytes (secrets.rs has the
-// PostgreSQL check).
+// Every test here runs on both backends (see `backends!` in tests/common).
 
 #[macro_use]
 mod common;
@@ -126,50 +124,6 @@ fn refused_generate(env: &Env, user: &str, extra: &[&str], code_want: i32, msg: 
         let last = events_of(env, "access.denied").pop().unwrap();
         assert_eq!(last.0, user);
     }
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn the_secret_is_never_stored_nor_logged() {
-    let env = Env::with_dev(Backend::Sqlite);
-    let mut secrets = Vec::new();
-    for name in ["a", "b", "c"] {
-        secrets.push(env.generate("dev", name).1);
-    }
-    let q = env.run("dev", &["keys", "generate", "--name", "q", "-q"]);
-    secrets.push(stdout(&q).trim().to_owned());
-    // Use one so that events about use exist too.
-    env.cmd("x")
-        .args(["keys", "verify"])
-        .write_stdin(secrets[0].clone())
-        .assert()
-        .success();
-
-    let files: Vec<Vec<u8>> = tenant_files(&env.db).into_iter().map(|(_, b)| b).collect();
-    let events_json = env.ok("admin", &["events", "--format", "json"]);
-    let events_csv = env.ok("admin", &["events", "--format", "csv"]);
-    let events_table = env.ok("admin", &["events"]);
-    let listing = env.ok("admin", &["keys", "list", "--format", "json"]);
-    for secret in &secrets {
-        // The random part, without the public ID.
-        let random = &secret[20..];
-        for bytes in &files {
-            assert!(
-                !bytes.windows(random.len()).any(|w| w == random.as_bytes()),
-                "a secret is in the database files"
-            );
-        }
-        for text in [&events_json, &events_csv, &events_table, &listing] {
-            assert!(!text.contains(random), "a secret is in the output");
-        }
-    }
-    // The stored hash is the SHA-256 of the whole key.
-    let id = &secrets[0][3..19];
-    let stored: Vec<u8> = env
-        .row("SELECT hash FROM keys WHERE id = ?1", &[&id])
-        .expect("a key")
-        .b(0);
-    assert_eq!(stored, keyctl::token::hash(&secrets[0]).to_vec());
 }
 
 // ---------------------------------------------------------------------------------
@@ -1176,5 +1130,48 @@ backends! {
         }
         let out = env.ok("admin", &["keys", "show", &id]);
         assert!(!out.contains('\u{1b}'));
+    }
+
+
+    fn the_secret_is_never_stored_nor_logged(b) {
+        let env = Env::with_dev(b);
+        let mut secrets = Vec::new();
+        for name in ["a", "b", "c"] {
+            secrets.push(env.generate("dev", name).1);
+        }
+        let q = env.run("dev", &["keys", "generate", "--name", "q", "-q"]);
+        secrets.push(stdout(&q).trim().to_owned());
+        // Use one so that events about use exist too.
+        env.cmd("x")
+            .args(["keys", "verify"])
+            .write_stdin(secrets[0].clone())
+            .assert()
+            .success();
+
+        let files: Vec<Vec<u8>> = tenant_dump(&env).into_iter().map(|(_, b)| b).collect();
+        let events_json = env.ok("admin", &["events", "--format", "json"]);
+        let events_csv = env.ok("admin", &["events", "--format", "csv"]);
+        let events_table = env.ok("admin", &["events"]);
+        let listing = env.ok("admin", &["keys", "list", "--format", "json"]);
+        for secret in &secrets {
+            // The random part, without the public ID.
+            let random = &secret[20..];
+            for bytes in &files {
+                assert!(
+                    !bytes.windows(random.len()).any(|w| w == random.as_bytes()),
+                    "a secret is in the database files"
+                );
+            }
+            for text in [&events_json, &events_csv, &events_table, &listing] {
+                assert!(!text.contains(random), "a secret is in the output");
+            }
+        }
+        // The stored hash is the SHA-256 of the whole key.
+        let id = &secrets[0][3..19];
+        let stored: Vec<u8> = env
+            .row("SELECT hash FROM keys WHERE id = ?1", &[&id])
+            .expect("a key")
+            .b(0);
+        assert_eq!(stored, keyctl::token::hash(&secrets[0]).to_vec());
     }
 }

@@ -2,9 +2,7 @@
 //! limits past i64, stored text printed raw, a closed stderr, the whole of stdin on
 //! verify, and the stdin ID list's BOM and headers.
 
-// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only:
-// verify_and_events_head_sanitise_stored_text appends an event without its chain through
-// SQLite.
+// Every test here runs on both backends (see `backends!` in tests/common).
 
 #[macro_use]
 mod common;
@@ -46,72 +44,6 @@ fn has_raw_controls(text: &str) -> bool {
 }
 
 const EVIL: &str = "dev\u{1b}[2J\u{202E}";
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn verify_and_events_head_sanitise_stored_text() {
-    let env = Env::with_dev(Backend::Sqlite);
-    let (id, secret) = env.generate("dev", "victim");
-    // Someone with the file renames the owner behind keyctl's back.
-    let c = env.sql();
-    c.execute("UPDATE users SET name = ?1 WHERE name = 'dev'", [EVIL])
-        .unwrap();
-    c.execute("UPDATE keys SET owner = ?1 WHERE id = ?2", [EVIL, &id])
-        .unwrap();
-    drop(c);
-    for format in ["table", "json", "csv"] {
-        let a = env
-            .cmd("nobody")
-            .args(["keys", "verify", "--format", format])
-            .write_stdin(secret.clone())
-            .assert();
-        assert_eq!(code(&a), 0, "{format}: {}", stderr(&a));
-        let out = stdout(&a);
-        assert!(out.contains(&id), "{format}: {out}");
-        assert!(!has_raw_controls(&out), "{format}: {out:?}");
-        if format == "json" {
-            let v = json(&a);
-            assert_eq!(v["owner"], EVIL, "JSON keeps the real string, escaped");
-        } else {
-            assert!(out.contains("\\u{1b}[2J"), "{format}: {out}");
-        }
-    }
-    // ... and appends an event whose hash is a terminal escape.
-    env.sql()
-        .execute(
-            "INSERT INTO events (time, type, actor, key_id, details, hash) \
-             VALUES (0, 'user.added', 'admin', NULL, '{}', ?1)",
-            [format!("ab{EVIL}")],
-        )
-        .unwrap();
-    for format in ["table", "json", "csv"] {
-        // A hash that is not one is refused or printed escaped: never raw.
-        for args in [
-            vec!["events", "head", "--format", format],
-            vec!["events", "head", "-q"],
-        ] {
-            let a = env.run("admin", &args);
-            assert!(matches!(code(&a), 0 | 1), "{args:?}: {}", stderr(&a));
-            assert!(!has_raw_controls(&stdout(&a)), "{args:?}: {:?}", stdout(&a));
-            assert!(!has_raw_controls(&stderr(&a)), "{args:?}: {:?}", stderr(&a));
-        }
-    }
-    // Listings of keys and events, in every format.
-    for args in [
-        vec!["keys", "list"],
-        vec!["events"],
-        vec!["events", "show", "1"],
-        vec!["keys", "show", &id],
-    ] {
-        for format in ["table", "json", "csv"] {
-            let mut args = args.clone();
-            args.extend(["--format", format]);
-            let a = env.run("admin", &args);
-            assert_eq!(code(&a), 0, "{args:?}: {}", stderr(&a));
-            assert!(!has_raw_controls(&stdout(&a)), "{args:?}: {:?}", stdout(&a));
-        }
-    }
-}
 
 backends! {
 
@@ -333,5 +265,64 @@ backends! {
         assert!(!out.contains(&long));
         let shown: usize = lines[3..].iter().map(|l| l.matches('L').count()).sum();
         assert_eq!(shown, 90, "the whole name is shown, wrapped");
+    }
+
+
+    fn verify_and_events_head_sanitise_stored_text(b) {
+        let env = Env::with_dev(b);
+        let (id, secret) = env.generate("dev", "victim");
+        // Someone with the file renames the owner behind keyctl's back.
+        env.exec("UPDATE users SET name = ?1 WHERE name = 'dev'", &[&EVIL]);
+        env.exec("UPDATE keys SET owner = ?1 WHERE id = ?2", &[&EVIL, &id]);
+        for format in ["table", "json", "csv"] {
+            let a = env
+                .cmd("nobody")
+                .args(["keys", "verify", "--format", format])
+                .write_stdin(secret.clone())
+                .assert();
+            assert_eq!(code(&a), 0, "{format}: {}", stderr(&a));
+            let out = stdout(&a);
+            assert!(out.contains(&id), "{format}: {out}");
+            assert!(!has_raw_controls(&out), "{format}: {out:?}");
+            if format == "json" {
+                let v = json(&a);
+                assert_eq!(v["owner"], EVIL, "JSON keeps the real string, escaped");
+            } else {
+                assert!(out.contains("\\u{1b}[2J"), "{format}: {out}");
+            }
+        }
+        // ... and appends an event whose hash is a terminal escape.
+        env.exec(
+            "INSERT INTO events (id, time, type, actor, key_id, details, hash) \
+             SELECT coalesce(max(id), 0) + 1, 0, 'user.added', 'admin', NULL, '{}', ?1 FROM events",
+            &[&format!("ab{EVIL}")],
+        );
+        for format in ["table", "json", "csv"] {
+            // A hash that is not one is refused or printed escaped: never raw.
+            for args in [
+                vec!["events", "head", "--format", format],
+                vec!["events", "head", "-q"],
+            ] {
+                let a = env.run("admin", &args);
+                assert!(matches!(code(&a), 0 | 1), "{args:?}: {}", stderr(&a));
+                assert!(!has_raw_controls(&stdout(&a)), "{args:?}: {:?}", stdout(&a));
+                assert!(!has_raw_controls(&stderr(&a)), "{args:?}: {:?}", stderr(&a));
+            }
+        }
+        // Listings of keys and events, in every format.
+        for args in [
+            vec!["keys", "list"],
+            vec!["events"],
+            vec!["events", "show", "1"],
+            vec!["keys", "show", &id],
+        ] {
+            for format in ["table", "json", "csv"] {
+                let mut args = args.clone();
+                args.extend(["--format", format]);
+                let a = env.run("admin", &args);
+                assert_eq!(code(&a), 0, "{args:?}: {}", stderr(&a));
+                assert!(!has_raw_controls(&stdout(&a)), "{args:?}: {:?}", stdout(&a));
+            }
+        }
     }
 }

@@ -1,8 +1,7 @@
 //! Black-box tests of `keyctl keys rotate` (SPEC §4 "rotate", §8 `api-key.rotated`):
 //! a new key replaces an old one, which keeps working for a grace period at most.
 
-// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only:
-// rotation_replaces_the_key_at_once_by_default reads the file's bytes.
+// Every test here runs on both backends (see `backends!` in tests/common).
 
 #[macro_use]
 mod common;
@@ -57,89 +56,6 @@ fn refused(env: &Env, user: &str, args: &[&str], expect: i32) -> String {
     assert_eq!(stdout(&a), "", "{user} {args:?}");
     assert_eq!(snapshot(env), before, "{user} {args:?} changed the tenant");
     err
-}
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn rotation_replaces_the_key_at_once_by_default() {
-    let env = Env::with_dev(Backend::Sqlite);
-    let (old, old_secret) = env.generate("dev", "billing service");
-    let before = show(&env, &old);
-    let t0 = now();
-    let (v, new, new_secret) = rotate(&env, "dev", &old, &[]);
-
-    // Printed exactly as `generate` prints a key.
-    let generated = json(&env.run(
-        "dev",
-        &["keys", "generate", "--name", "cmp", "--format", "json"],
-    ));
-    let fields = |v: &Value| {
-        let mut f: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
-        f.sort();
-        f
-    };
-    assert_eq!(fields(&v), fields(&generated));
-    assert_eq!(v["name"], "billing service");
-    assert_eq!(v["owner"], "dev");
-    assert_eq!(v["status"], "active");
-    assert_ne!(new, old);
-    assert!(new_secret.starts_with(&format!("kc_{new}_")));
-
-    // The new key: same owner and name, the default expiry (max-expiry, 30d).
-    let n = show(&env, &new);
-    assert_eq!(n["name"], "billing service");
-    assert_eq!(n["owner"], "dev");
-    assert_eq!(n["replaced_by"], Value::Null);
-    let exp = unix(&n["expires"]);
-    assert!((t0 + 30 * DAY..=now() + 30 * DAY).contains(&exp), "{n}");
-
-    // The old key: replaced, and with the default grace of 0 it stopped at once.
-    let o = show(&env, &old);
-    assert_eq!(o["replaced_by"], new.as_str());
-    assert_eq!(o["status"], "expired");
-    assert!(unix(&o["expires"]) <= now());
-    assert_eq!(verify(&env, &old_secret).0, 5);
-    let (c, out) = verify(&env, &new_secret);
-    assert_eq!(c, 0);
-    assert!(out.contains(&new), "{out}");
-
-    // Events: the new key's `api-key.generated` names the old one; `api-key.rotated`
-    // is about the old key and names its successor and its expiry before and after.
-    let generated = events_of(&env, "api-key.generated");
-    let g = generated
-        .iter()
-        .find(|(_, k, _)| k.as_deref() == Some(new.as_str()))
-        .unwrap();
-    assert_eq!(g.0, "dev");
-    assert_eq!(
-        g.2,
-        json!({"name": "billing service", "expires": n["expires"], "replaces": old})
-    );
-    for (_, k, d) in &generated {
-        if k.as_deref() != Some(new.as_str()) {
-            assert_eq!(d["replaces"], Value::Null, "{d}");
-            assert!(d.as_object().unwrap().contains_key("replaces"), "{d}");
-        }
-    }
-    let rotated = events_of(&env, "api-key.rotated");
-    assert_eq!(rotated.len(), 1);
-    let (actor, key, d) = &rotated[0];
-    assert_eq!(actor, "dev");
-    assert_eq!(key.as_deref(), Some(old.as_str()));
-    assert_eq!(
-        *d,
-        json!({
-            "replaced_by": new,
-            "expires_before": before["expires"],
-            "expires_after": o["expires"],
-        })
-    );
-    // The chain holds and the log agrees with the state.
-    env.ok("admin", &["events", "verify"]);
-    // The secret is nowhere in the file.
-    let bytes = env.bytes();
-    let text = String::from_utf8_lossy(&bytes);
-    assert!(!text.contains(&new_secret[new.len() + 4..]));
 }
 
 backends! {
@@ -540,5 +456,87 @@ backends! {
         }
         assert_eq!(env.count_events("api-key.rotated"), 1);
         env.ok("admin", &["events", "verify"]);
+    }
+
+
+    fn rotation_replaces_the_key_at_once_by_default(b) {
+        let env = Env::with_dev(b);
+        let (old, old_secret) = env.generate("dev", "billing service");
+        let before = show(&env, &old);
+        let t0 = now();
+        let (v, new, new_secret) = rotate(&env, "dev", &old, &[]);
+
+        // Printed exactly as `generate` prints a key.
+        let generated = json(&env.run(
+            "dev",
+            &["keys", "generate", "--name", "cmp", "--format", "json"],
+        ));
+        let fields = |v: &Value| {
+            let mut f: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            f.sort();
+            f
+        };
+        assert_eq!(fields(&v), fields(&generated));
+        assert_eq!(v["name"], "billing service");
+        assert_eq!(v["owner"], "dev");
+        assert_eq!(v["status"], "active");
+        assert_ne!(new, old);
+        assert!(new_secret.starts_with(&format!("kc_{new}_")));
+
+        // The new key: same owner and name, the default expiry (max-expiry, 30d).
+        let n = show(&env, &new);
+        assert_eq!(n["name"], "billing service");
+        assert_eq!(n["owner"], "dev");
+        assert_eq!(n["replaced_by"], Value::Null);
+        let exp = unix(&n["expires"]);
+        assert!((t0 + 30 * DAY..=now() + 30 * DAY).contains(&exp), "{n}");
+
+        // The old key: replaced, and with the default grace of 0 it stopped at once.
+        let o = show(&env, &old);
+        assert_eq!(o["replaced_by"], new.as_str());
+        assert_eq!(o["status"], "expired");
+        assert!(unix(&o["expires"]) <= now());
+        assert_eq!(verify(&env, &old_secret).0, 5);
+        let (c, out) = verify(&env, &new_secret);
+        assert_eq!(c, 0);
+        assert!(out.contains(&new), "{out}");
+
+        // Events: the new key's `api-key.generated` names the old one; `api-key.rotated`
+        // is about the old key and names its successor and its expiry before and after.
+        let generated = events_of(&env, "api-key.generated");
+        let g = generated
+            .iter()
+            .find(|(_, k, _)| k.as_deref() == Some(new.as_str()))
+            .unwrap();
+        assert_eq!(g.0, "dev");
+        assert_eq!(
+            g.2,
+            json!({"name": "billing service", "expires": n["expires"], "replaces": old})
+        );
+        for (_, k, d) in &generated {
+            if k.as_deref() != Some(new.as_str()) {
+                assert_eq!(d["replaces"], Value::Null, "{d}");
+                assert!(d.as_object().unwrap().contains_key("replaces"), "{d}");
+            }
+        }
+        let rotated = events_of(&env, "api-key.rotated");
+        assert_eq!(rotated.len(), 1);
+        let (actor, key, d) = &rotated[0];
+        assert_eq!(actor, "dev");
+        assert_eq!(key.as_deref(), Some(old.as_str()));
+        assert_eq!(
+            *d,
+            json!({
+                "replaced_by": new,
+                "expires_before": before["expires"],
+                "expires_after": o["expires"],
+            })
+        );
+        // The chain holds and the log agrees with the state.
+        env.ok("admin", &["events", "verify"]);
+        // The secret is nowhere in the stored data.
+        let bytes: Vec<u8> = tenant_dump(&env).into_iter().flat_map(|(_, b)| b).collect();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(&new_secret[new.len() + 4..]));
     }
 }

@@ -1,8 +1,7 @@
 //! Black-box tests of `keyctl users ...`: the permission matrix of SPEC §3, name
 //! checks, the last-admin rule, removal revoking keys, events and output.
 
-// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only:
-// last_admin_cannot_be_removed_or_ungranted edits the file behind keyctl's back.
+// Every test here runs on both backends (see `backends!` in tests/common).
 
 #[macro_use]
 mod common;
@@ -44,53 +43,6 @@ const MANAGE: &[&[&str]] = &[
     &["users", "licence", "target", "on"],
     &["users", "licence", "dev", "off"],
 ];
-
-// SQLite only: reads or writes the file directly.
-#[test]
-fn last_admin_cannot_be_removed_or_ungranted() {
-    let env = Env::new(Backend::Sqlite);
-    env.ok("admin", &["users", "grant", "admin", "developer"]);
-    let before = snapshot(&env);
-    let last = last_event(&env);
-    for args in [
-        &["users", "remove", "admin", "--yes"][..],
-        &["users", "remove", "admin"],
-        &["users", "ungrant", "admin", "tenant-admin"],
-    ] {
-        let a = env.run("admin", args);
-        assert_eq!(code(&a), 5, "{args:?}: {}", stderr(&a));
-        assert!(stderr(&a).contains("last tenant admin"), "{}", stderr(&a));
-        assert_eq!(stdout(&a), "");
-    }
-    assert_eq!(snapshot(&env), before);
-    assert!(events_after(&env, last).is_empty());
-
-    // Ungranting another role from the last admin is fine.
-    env.ok("admin", &["users", "ungrant", "admin", "developer"]);
-    assert_eq!(user_row(&env, "admin"), Some((true, false, true)));
-
-    // With a second admin, the first can lose the role, then the second is the last.
-    env.ok("admin", &["users", "add", "boss", "--role", "tenant-admin"]);
-    env.ok("admin", &["users", "ungrant", "admin", "tenant-admin"]);
-    assert_eq!(user_row(&env, "admin"), Some((false, false, true)));
-    let a = env.run("boss", &["users", "ungrant", "boss", "tenant-admin"]);
-    assert_eq!(code(&a), 5);
-    let a = env.run("boss", &["users", "remove", "boss", "--yes"]);
-    assert_eq!(code(&a), 5);
-    assert_eq!(user_row(&env, "boss"), Some((true, false, false)));
-
-    // And once there are two again, one can be removed.
-    env.ok("boss", &["users", "grant", "admin", "tenant-admin"]);
-    env.ok("admin", &["users", "remove", "boss", "--yes"]);
-    assert_eq!(user_row(&env, "boss"), None);
-    let removed = env.sql().query_row(
-        "SELECT details FROM events WHERE type = 'user.removed'",
-        [],
-        |r| r.get::<_, String>(0),
-    );
-    let removed: Value = serde_json::from_str(&removed.unwrap()).unwrap();
-    assert_eq!(removed["user"], "boss");
-}
 
 backends! {
 
@@ -469,5 +421,50 @@ backends! {
 
         // The chain is intact after the multi-event transaction.
         env.ok("admin", &["events", "verify"]);
+    }
+
+
+    fn last_admin_cannot_be_removed_or_ungranted(b) {
+        let env = Env::new(b);
+        env.ok("admin", &["users", "grant", "admin", "developer"]);
+        let before = snapshot(&env);
+        let last = last_event(&env);
+        for args in [
+            &["users", "remove", "admin", "--yes"][..],
+            &["users", "remove", "admin"],
+            &["users", "ungrant", "admin", "tenant-admin"],
+        ] {
+            let a = env.run("admin", args);
+            assert_eq!(code(&a), 5, "{args:?}: {}", stderr(&a));
+            assert!(stderr(&a).contains("last tenant admin"), "{}", stderr(&a));
+            assert_eq!(stdout(&a), "");
+        }
+        assert_eq!(snapshot(&env), before);
+        assert!(events_after(&env, last).is_empty());
+
+        // Ungranting another role from the last admin is fine.
+        env.ok("admin", &["users", "ungrant", "admin", "developer"]);
+        assert_eq!(user_row(&env, "admin"), Some((true, false, true)));
+
+        // With a second admin, the first can lose the role, then the second is the last.
+        env.ok("admin", &["users", "add", "boss", "--role", "tenant-admin"]);
+        env.ok("admin", &["users", "ungrant", "admin", "tenant-admin"]);
+        assert_eq!(user_row(&env, "admin"), Some((false, false, true)));
+        let a = env.run("boss", &["users", "ungrant", "boss", "tenant-admin"]);
+        assert_eq!(code(&a), 5);
+        let a = env.run("boss", &["users", "remove", "boss", "--yes"]);
+        assert_eq!(code(&a), 5);
+        assert_eq!(user_row(&env, "boss"), Some((true, false, false)));
+
+        // And once there are two again, one can be removed.
+        env.ok("boss", &["users", "grant", "admin", "tenant-admin"]);
+        env.ok("admin", &["users", "remove", "boss", "--yes"]);
+        assert_eq!(user_row(&env, "boss"), None);
+        let removed = env.text(
+            "SELECT details FROM events WHERE type = 'user.removed'",
+            &[],
+        );
+        let removed: Value = serde_json::from_str(&removed).unwrap();
+        assert_eq!(removed["user"], "boss");
     }
 }

@@ -135,6 +135,55 @@ macro_rules! backends {
     };
 }
 
+/// One event for [`append_events`]: (time, type, actor, key_id, details).
+pub type NewEvent = (i64, String, String, Option<String>, Value);
+
+/// Appends `events` after the newest one, hash-chained as keyctl writes them, on either
+/// backend, in one transaction (for logs keyctl itself would not write: old times,
+/// thousands of events).
+pub fn append_events(env: &Env, events: &[NewEvent]) {
+    use keyctl::chain::{GENESIS, chain_hash, hex, unhex};
+    if env.is_sqlite() {
+        let mut c = env.sql();
+        let tx = c.transaction().unwrap();
+        let mut log = Appender::new(&tx).unwrap();
+        for (time, kind, actor, key, details) in events {
+            log.append(*time, kind, actor, key.as_deref(), details)
+                .unwrap();
+        }
+        tx.commit().unwrap();
+        return;
+    }
+    let (mut last, mut prev) = env
+        .row("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", &[])
+        .map(|r| (r.i(0), unhex(&r.s(1)).unwrap()))
+        .unwrap_or((0, GENESIS));
+    let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let mut rows = Vec::new();
+    for (time, kind, actor, key, details) in events {
+        let details = details.to_string();
+        last += 1;
+        prev = chain_hash(&prev, last, *time, kind, actor, key.as_deref(), &details);
+        rows.push(format!(
+            "({last}, {time}, {}, {}, {}, {}, {})",
+            q(kind),
+            q(actor),
+            key.as_deref().map_or("NULL".to_owned(), q),
+            q(&details),
+            q(&hex(&prev))
+        ));
+    }
+    let mut sql = String::from("BEGIN;");
+    for chunk in rows.chunks(1000) {
+        sql.push_str(&format!(
+            "INSERT INTO events (id, time, type, actor, key_id, details, hash) VALUES {};",
+            chunk.join(", ")
+        ));
+    }
+    sql.push_str("COMMIT;");
+    env.exec_batch(&sql);
+}
+
 /// A temp dir and one tenant database: a file in the dir, or a fresh PostgreSQL
 /// database (dropped with the `Env`, even when the test panics).
 pub struct Env {
