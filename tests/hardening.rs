@@ -1,56 +1,14 @@
 //! Defects found by attacking keyctl from outside (issue 8 items 1, 3, 5, 7, 11), each
 //! checked through the real binary.
 
-// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only: most
-// tests forge rows in the file through SQLite (INSERT OR REPLACE, wrong types, version-1
-// files); the rest run on both backends.
+// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only: they forge
+// rows the SQLite way (INSERT OR REPLACE; a value of the wrong type, which PostgreSQL's
+// column types refuse anyway; a version-1 file).
 
 #[macro_use]
 mod common;
 
 use common::*;
-
-/// Issue 8 #5: a key pasted as a key name is refused (exit 2) and stored nowhere.
-// SQLite only: reads or writes the file directly.
-#[test]
-fn a_key_as_a_key_name_is_refused_and_stored_nowhere() {
-    let env = Env::with_dev(Backend::Sqlite);
-    let (id, secret) = env.generate("dev", "first");
-    let before = snapshot_with_events(&env);
-    for name in [
-        secret.clone(),
-        format!("  {secret}  "),
-        format!("prod key {secret} (do not share)"),
-    ] {
-        let a = env.run("dev", &["keys", "generate", "--name", &name]);
-        assert_eq!(code(&a), 2, "generate: {}", stderr(&a));
-        let err = stderr(&a);
-        assert!(
-            err.starts_with("error: ") && err.lines().count() == 1,
-            "{err}"
-        );
-        assert!(!err.contains(&secret[20..]), "the secret echoed: {err}");
-        let a = env.run("dev", &["keys", "rename", &id, &name]);
-        assert_eq!(code(&a), 2, "rename: {}", stderr(&a));
-        assert!(!stderr(&a).contains(&secret[20..]));
-    }
-    assert_eq!(snapshot_with_events(&env), before, "something changed");
-    let files: Vec<u8> = tenant_files(&env.db)
-        .into_iter()
-        .flat_map(|(_, b)| b)
-        .collect();
-    let tail = &secret.as_bytes()[20..];
-    assert!(
-        !files.windows(tail.len()).any(|w| w == tail),
-        "the secret reached the file"
-    );
-    // A name that only looks like a key (its checksum is wrong) is just a name.
-    let mut typo = secret.clone().into_bytes();
-    let last = typo.len() - 1;
-    typo[last] = if typo[last] == b'A' { b'B' } else { b'A' };
-    let typo = String::from_utf8(typo).unwrap();
-    env.ok("dev", &["keys", "rename", &id, &typo]);
-}
 
 fn denied_code(e: &anyhow::Error) -> keyctl::error::Code {
     keyctl::error::code_of(e)
@@ -113,52 +71,6 @@ fn verify_fails_with(env: &Env, needle: &str) -> String {
     err
 }
 
-/// Issue 8 #7: `events verify` checks that the keys agree with the log.
-// SQLite only: reads or writes the file directly.
-#[test]
-fn events_verify_finds_keys_that_disagree_with_the_log() {
-    // A key revoked in the log but not in the table (the attacker dropped the trigger).
-    let env = Env::with_dev(Backend::Sqlite);
-    let (id, _) = env.generate("dev", "revoked");
-    env.ok("admin", &["revoke", "--yes", &id]);
-    env.ok("admin", &["events", "verify"]);
-    env.sql()
-        .execute_batch(&format!(
-            "DROP TRIGGER keys_revocation_is_final; \
-             UPDATE keys SET revoked = NULL WHERE id = '{id}';"
-        ))
-        .unwrap();
-    let err = verify_fails_with(&env, &id);
-    assert!(err.contains("api-key.revoked"), "{err}");
-
-    // Uses that differ from the usage records.
-    let env = Env::with_dev(Backend::Sqlite);
-    let (id, secret) = env.generate("dev", "used");
-    env.cmd("admin")
-        .args(["keys", "verify"])
-        .write_stdin(secret)
-        .assert()
-        .success();
-    env.ok("admin", &["events", "verify"]);
-    set_key(&env, &id, "uses", Some(0));
-    let err = verify_fails_with(&env, &id);
-    assert!(err.contains("uses"), "{err}");
-
-    // A key without its api-key.generated event.
-    let env = Env::with_dev(Backend::Sqlite);
-    env.generate("dev", "real");
-    let forged = keyctl::token::generate().unwrap();
-    env.sql()
-        .execute(
-            "INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
-             VALUES (?1, ?2, 'forged', 'dev', ?3, ?3, ?3 + 86400)",
-            rusqlite::params![forged.id, &forged.hash[..], now()],
-        )
-        .unwrap();
-    let err = verify_fails_with(&env, &forged.id);
-    assert!(err.contains("api-key.generated"), "{err}");
-}
-
 /// Issue 8 #7: a stored value of the wrong type is named by its event ID, never
 /// reported as a driver error.
 // SQLite only: reads or writes the file directly.
@@ -192,69 +104,6 @@ fn a_value_of_the_wrong_type_is_named_by_its_event() {
 /// The uid of the user called `name` now.
 fn uid_of(env: &Env, name: &str) -> i64 {
     env.int("SELECT uid FROM users WHERE name = ?1", &[&name])
-}
-
-/// Issue 8 #11: a name registered again is a new user, who sees and touches none of the
-/// removed user's keys; admins still see them, owned by the removed user.
-// SQLite only: reads or writes the file directly.
-#[test]
-fn a_re_registered_name_is_a_new_identity() {
-    let env = Env::with_dev(Backend::Sqlite);
-    env.add_developer("bob");
-    let (old, _) = env.generate("bob", "old bob's");
-    let old_uid = uid_of(&env, "bob");
-    env.ok("admin", &["users", "remove", "bob", "--yes"]);
-    env.add_developer("bob");
-    assert_ne!(uid_of(&env, "bob"), old_uid);
-    assert_eq!(env.ok("bob", &["keys", "list", "-q"]), "");
-    assert_eq!(env.ok("bob", &["keys", "search", "old", "-q"]), "");
-    assert_eq!(env.ok("bob", &["keys", "list", "--owner", "bob", "-q"]), "");
-    let before = snapshot_with_events(&env);
-    for args in [
-        &["keys", "show", &old][..],
-        &["keys", "rename", &old, "mine now"],
-        &["keys", "delete", "--yes", &old],
-    ] {
-        let a = env.run("bob", args);
-        assert_eq!(code(&a), 3, "{args:?}: {}", stderr(&a));
-        let said = format!("{}{}", stdout(&a), stderr(&a));
-        assert!(
-            said.contains("no key with ID") || said.contains("not found"),
-            "{args:?}: {said}"
-        );
-    }
-    assert_eq!(snapshot_with_events(&env), before);
-    // Admins see it, owned by the (removed) bob.
-    let listed = env.ok(
-        "admin",
-        &["keys", "list", "--owner", "bob", "--format", "json"],
-    );
-    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
-    assert_eq!(listed.as_array().unwrap().len(), 1);
-    assert_eq!(listed[0]["id"], old.as_str());
-    assert_eq!(listed[0]["owner"], "bob");
-    assert_eq!(listed[0]["status"], "revoked");
-
-    // An active key of the old identity (written by hand: removal revokes them all)
-    // does not count toward the new bob's limit, and does not verify.
-    let stray = keyctl::token::generate().unwrap();
-    env.sql()
-        .execute(
-            "INSERT INTO keys (id, hash, name, owner, owner_uid, created, updated, expires) \
-             VALUES (?1, ?2, 'stray', 'bob', ?3, ?4, ?4, ?4 + 86400)",
-            rusqlite::params![stray.id, &stray.hash[..], old_uid, now()],
-        )
-        .unwrap();
-    env.ok("admin", &["settings", "set", "max-keys-per-user", "1"]);
-    let (new, _) = env.generate("bob", "new bob's");
-    assert_eq!(env.ok("bob", &["keys", "list", "-q"]).trim(), new);
-    let a = env
-        .cmd("admin")
-        .args(["keys", "verify"])
-        .write_stdin(stray.secret.clone())
-        .assert();
-    assert_eq!(code(&a), 5, "{}", stderr(&a));
-    assert!(stderr(&a).contains("owner-removed"), "{}", stderr(&a));
 }
 
 /// Issue 8 #11, on upgrade: a version-1 file's keys are given their owner's identity,
@@ -433,5 +282,148 @@ backends! {
             assert_eq!(details["owner"], owner);
             assert_eq!(details["reason"], reason);
         }
+    }
+
+
+    /// Issue 8 #5: a key pasted as a key name is refused (exit 2) and stored nowhere.
+    fn a_key_as_a_key_name_is_refused_and_stored_nowhere(b) {
+        let env = Env::with_dev(b);
+        let (id, secret) = env.generate("dev", "first");
+        let before = snapshot_with_events(&env);
+        for name in [
+            secret.clone(),
+            format!("  {secret}  "),
+            format!("prod key {secret} (do not share)"),
+        ] {
+            let a = env.run("dev", &["keys", "generate", "--name", &name]);
+            assert_eq!(code(&a), 2, "generate: {}", stderr(&a));
+            let err = stderr(&a);
+            assert!(
+                err.starts_with("error: ") && err.lines().count() == 1,
+                "{err}"
+            );
+            assert!(!err.contains(&secret[20..]), "the secret echoed: {err}");
+            let a = env.run("dev", &["keys", "rename", &id, &name]);
+            assert_eq!(code(&a), 2, "rename: {}", stderr(&a));
+            assert!(!stderr(&a).contains(&secret[20..]));
+        }
+        assert_eq!(snapshot_with_events(&env), before, "something changed");
+        let files: Vec<u8> = tenant_dump(&env)
+            .into_iter()
+            .flat_map(|(_, b)| b)
+            .collect();
+        let tail = &secret.as_bytes()[20..];
+        assert!(
+            !files.windows(tail.len()).any(|w| w == tail),
+            "the secret reached the file"
+        );
+        // A name that only looks like a key (its checksum is wrong) is just a name.
+        let mut typo = secret.clone().into_bytes();
+        let last = typo.len() - 1;
+        typo[last] = if typo[last] == b'A' { b'B' } else { b'A' };
+        let typo = String::from_utf8(typo).unwrap();
+        env.ok("dev", &["keys", "rename", &id, &typo]);
+    }
+
+    /// Issue 8 #11: a name registered again is a new user, who sees and touches none of the
+    /// removed user's keys; admins still see them, owned by the removed user.
+    fn a_re_registered_name_is_a_new_identity(b) {
+        let env = Env::with_dev(b);
+        env.add_developer("bob");
+        let (old, _) = env.generate("bob", "old bob's");
+        let old_uid = uid_of(&env, "bob");
+        env.ok("admin", &["users", "remove", "bob", "--yes"]);
+        env.add_developer("bob");
+        assert_ne!(uid_of(&env, "bob"), old_uid);
+        assert_eq!(env.ok("bob", &["keys", "list", "-q"]), "");
+        assert_eq!(env.ok("bob", &["keys", "search", "old", "-q"]), "");
+        assert_eq!(env.ok("bob", &["keys", "list", "--owner", "bob", "-q"]), "");
+        let before = snapshot_with_events(&env);
+        for args in [
+            &["keys", "show", &old][..],
+            &["keys", "rename", &old, "mine now"],
+            &["keys", "delete", "--yes", &old],
+        ] {
+            let a = env.run("bob", args);
+            assert_eq!(code(&a), 3, "{args:?}: {}", stderr(&a));
+            let said = format!("{}{}", stdout(&a), stderr(&a));
+            assert!(
+                said.contains("no key with ID") || said.contains("not found"),
+                "{args:?}: {said}"
+            );
+        }
+        assert_eq!(snapshot_with_events(&env), before);
+        // Admins see it, owned by the (removed) bob.
+        let listed = env.ok(
+            "admin",
+            &["keys", "list", "--owner", "bob", "--format", "json"],
+        );
+        let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+        assert_eq!(listed.as_array().unwrap().len(), 1);
+        assert_eq!(listed[0]["id"], old.as_str());
+        assert_eq!(listed[0]["owner"], "bob");
+        assert_eq!(listed[0]["status"], "revoked");
+
+        // An active key of the old identity (written by hand: removal revokes them all)
+        // does not count toward the new bob's limit, and does not verify.
+        let stray = keyctl::token::generate().unwrap();
+        env.exec(
+            "INSERT INTO keys (id, hash, name, owner, owner_uid, created, updated, expires) \
+             VALUES (?1, ?2, 'stray', 'bob', ?3, ?4, ?4, CAST(?4 AS BIGINT) + 86400)",
+            &[&stray.id, &&stray.hash[..], &old_uid, &now()],
+        );
+        env.ok("admin", &["settings", "set", "max-keys-per-user", "1"]);
+        let (new, _) = env.generate("bob", "new bob's");
+        assert_eq!(env.ok("bob", &["keys", "list", "-q"]).trim(), new);
+        let a = env
+            .cmd("admin")
+            .args(["keys", "verify"])
+            .write_stdin(stray.secret.clone())
+            .assert();
+        assert_eq!(code(&a), 5, "{}", stderr(&a));
+        assert!(stderr(&a).contains("owner-removed"), "{}", stderr(&a));
+    }
+
+
+    /// Issue 8 #7: `events verify` checks that the keys agree with the log.
+    fn events_verify_finds_keys_that_disagree_with_the_log(b) {
+        // A key revoked in the log but not in the table (the attacker dropped the trigger).
+        let env = Env::with_dev(b);
+        let (id, _) = env.generate("dev", "revoked");
+        env.ok("admin", &["revoke", "--yes", &id]);
+        env.ok("admin", &["events", "verify"]);
+        env.exec_batch(if env.is_sqlite() {
+            "DROP TRIGGER keys_revocation_is_final"
+        } else {
+            "ALTER TABLE keys DISABLE TRIGGER USER"
+        });
+        env.exec("UPDATE keys SET revoked = NULL WHERE id = ?1", &[&id]);
+        let err = verify_fails_with(&env, &id);
+        assert!(err.contains("api-key.revoked"), "{err}");
+
+        // Uses that differ from the usage records.
+        let env = Env::with_dev(b);
+        let (id, secret) = env.generate("dev", "used");
+        env.cmd("admin")
+            .args(["keys", "verify"])
+            .write_stdin(secret)
+            .assert()
+            .success();
+        env.ok("admin", &["events", "verify"]);
+        set_key(&env, &id, "uses", Some(0));
+        let err = verify_fails_with(&env, &id);
+        assert!(err.contains("uses"), "{err}");
+
+        // A key without its api-key.generated event.
+        let env = Env::with_dev(b);
+        env.generate("dev", "real");
+        let forged = keyctl::token::generate().unwrap();
+        env.exec(
+            "INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
+             VALUES (?1, ?2, 'forged', 'dev', ?3, ?3, CAST(?3 AS BIGINT) + 86400)",
+            &[&forged.id, &&forged.hash[..], &now()],
+        );
+        let err = verify_fails_with(&env, &forged.id);
+        assert!(err.contains("api-key.generated"), "{err}");
     }
 }
