@@ -575,9 +575,23 @@ fn pg_budget() -> usize {
         .unwrap_or(PG_BUDGET)
 }
 
+thread_local! {
+    /// Permits the current thread holds: a test that makes a second tenant while it holds
+    /// one gets it without waiting, so that tests waiting for each other cannot deadlock.
+    static HELD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 impl PgPermit {
-    /// Waits until `n` connections (at most the whole budget) are free and takes them.
+    /// Waits until `n` connections (at most the whole budget) are free and takes them;
+    /// free when this thread already holds a permit.
     pub fn acquire(n: usize) -> PgPermit {
+        let nested = HELD.with(|h| {
+            h.set(h.get() + 1);
+            h.get() > 1
+        });
+        if nested {
+            return PgPermit(0);
+        }
         let n = n.clamp(1, pg_budget());
         let mut used = PG_SLOTS.lock().unwrap_or_else(|e| e.into_inner());
         while *used + n > pg_budget() {
@@ -590,6 +604,7 @@ impl PgPermit {
 
 impl Drop for PgPermit {
     fn drop(&mut self) {
+        HELD.with(|h| h.set(h.get().saturating_sub(1)));
         let mut used = PG_SLOTS.lock().unwrap_or_else(|e| e.into_inner());
         *used -= self.0;
         PG_FREED.notify_all();
