@@ -2,6 +2,9 @@
 //! the documented exit code, and leaves the file unchanged (its bytes, or a full dump of
 //! its tables where SQLite may legitimately touch its `-shm`).
 
+// SQLite only: every case checks the file is left byte-for-byte unchanged, or feeds
+// keyctl a bad file (not SQLite, foreign, truncated, newer, read-only).
+
 mod common;
 use common::*;
 
@@ -99,7 +102,7 @@ fn not_an_sqlite_file() {
         b"SQLite format 3\0".to_vec(),
         vec![0u8; 8192],
     ] {
-        let env = Env::empty();
+        let env = Env::empty(Backend::Sqlite);
         std::fs::write(&env.db, &content).unwrap();
         for err in refused_untouched(&env, "not a keyctl database") {
             assert!(!err.contains("hunter2"), "file content echoed: {err}");
@@ -109,7 +112,7 @@ fn not_an_sqlite_file() {
 
 #[test]
 fn truncated_database() {
-    let template = Env::with_dev();
+    let template = Env::with_dev(Backend::Sqlite);
     for i in 0..3 {
         template.generate("dev", &format!("k{i}"));
     }
@@ -123,7 +126,7 @@ fn truncated_database() {
         100,
         99,
     ] {
-        let env = Env::empty();
+        let env = Env::empty(Backend::Sqlite);
         std::fs::write(&env.db, &bytes[..cut]).unwrap();
         // Under 100 bytes even the header is incomplete.
         let says = if cut < 100 {
@@ -154,7 +157,7 @@ fn foreign_sqlite_database() {
             "CREATE TABLE events (id INTEGER PRIMARY KEY, x TEXT);",
         ),
     ] {
-        let env = Env::empty();
+        let env = Env::empty(Backend::Sqlite);
         {
             let conn = rusqlite::Connection::open(&env.db).unwrap();
             if wal {
@@ -168,7 +171,7 @@ fn foreign_sqlite_database() {
 
 #[test]
 fn newer_schema() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let version: i64 = env
         .sql()
         .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -273,7 +276,7 @@ fn is_root() -> bool {
 
 #[test]
 fn read_only_file_reads_work_writes_fail_cleanly() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (id, _) = env.generate("dev", "ro");
     let mut checked = 0;
     if is_root() {
@@ -327,7 +330,7 @@ fn read_only_file_reads_work_writes_fail_cleanly() {
 /// are committed but only in the WAL of a connection open elsewhere.
 #[test]
 fn a_read_without_write_access_leaves_the_tenant_writable() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let db = dir.path().join("tenant.db");
@@ -391,7 +394,7 @@ fn garbage_stdin() -> Vec<u8> {
 
 #[test]
 fn revoke_stdin_garbage() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (id, _) = env.generate("dev", "target");
     let before = dump(&env.db);
     // Garbage only: every line an `invalid id` result, exit 2, nothing changed.
@@ -450,7 +453,7 @@ fn revoke_stdin_garbage() {
 
 #[test]
 fn verify_stdin_garbage() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (id, secret) = env.generate("dev", "target");
     let keys_before: i64 = env
         .sql()
@@ -512,7 +515,7 @@ fn malformed_ids() -> Vec<String> {
 
 #[test]
 fn malformed_id_arguments_are_usage_errors() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (id, _) = env.generate("dev", "keep");
     let before = dump(&env.db);
     for bad in malformed_ids() {
@@ -536,7 +539,7 @@ fn malformed_id_arguments_are_usage_errors() {
 
 #[test]
 fn malformed_keys_are_rejected_without_echo() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (_, secret) = env.generate("dev", "real");
     let mut typo = secret.clone().into_bytes();
     typo[30] = if typo[30] == b'a' { b'b' } else { b'a' };
@@ -571,7 +574,7 @@ fn malformed_keys_are_rejected_without_echo() {
 
 #[test]
 fn bad_durations_and_dates() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let before = dump(&env.db);
     let durations = [
         "0d",
@@ -666,7 +669,7 @@ fn bad_durations_and_dates() {
 
 #[test]
 fn bad_names_are_refused() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let (id, _) = env.generate("dev", "original");
     let before = dump(&env.db);
     let names = [
@@ -701,7 +704,7 @@ fn bad_names_are_refused() {
 
 #[test]
 fn sql_metacharacters_round_trip() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     env.ok("admin", &["settings", "set", "max-keys-per-user", "20"]);
     let names = [
         "'; DROP TABLE keys; --",
@@ -807,7 +810,7 @@ fn key_and_user_counts(env: &Env) -> (i64, i64) {
 
 #[test]
 fn unknown_and_odd_operators() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let long = "x".repeat(10 * 1024);
     let odd = [
         "ghost",

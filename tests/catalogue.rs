@@ -6,6 +6,9 @@
 //!
 //! The table is the contract: when an event's shape changes, the table changes with it.
 
+// Every test here runs on both backends (see `backends!` in tests/common).
+
+#[macro_use]
 mod common;
 use common::*;
 
@@ -143,8 +146,9 @@ struct Driver {
 impl Driver {
     /// Runs `f` as the path `path`, which must write exactly `writes`.
     fn path(&mut self, path: &'static str, writes: &[&'static str], f: impl FnOnce(&Env)) {
-        // Before `init` there is no file (and opening one would create it).
-        let after = if self.env.db.exists() {
+        // Before `init` (the first path) there is no tenant (and opening a file would
+        // create it).
+        let after = if !self.spans.is_empty() {
             last_event(&self.env)
         } else {
             0
@@ -168,7 +172,7 @@ fn expect(env: &Env, user: &str, args: &[&str], stdin: &str, want: i32) -> Strin
 
 /// Drives every path that writes an event, on one tenant; returns each event (as
 /// `keyctl events --format json` prints it) with the path that wrote it.
-fn drive_every_path() -> Vec<(&'static str, Value)> {
+fn drive_every_path(b: Backend) -> Vec<(&'static str, Value)> {
     const USED: &str = "api-key.used";
     const REJECTED: &str = "api-key.rejected";
     const DENIED: &str = "access.denied";
@@ -176,7 +180,7 @@ fn drive_every_path() -> Vec<(&'static str, Value)> {
     const SETTINGS: &str = "settings.changed";
 
     let mut d = Driver {
-        env: Env::empty(),
+        env: Env::empty(b),
         spans: Vec::new(),
     };
     d.path(INIT, &["user.added"], |env| {
@@ -341,7 +345,7 @@ fn drive_every_path() -> Vec<(&'static str, Value)> {
     });
     d.path("keys verify, unknown key", &[REJECTED], |env| {
         // A real key of another tenant: well-formed, unknown here.
-        let other = Env::with_dev();
+        let other = Env::with_dev(Backend::Sqlite);
         let (_, secret) = other.generate("dev", "elsewhere");
         expect(env, "nobody", &["keys", "verify"], &secret, 5);
     });
@@ -455,81 +459,81 @@ fn check_event(row: &Row, path: &str, e: &Value) -> bool {
     named
 }
 
-#[test]
-fn the_catalogue_lists_exactly_the_spec_types() {
-    let doc = catalogue();
-    let listed: BTreeSet<&str> = doc.keys().map(String::as_str).collect();
-    let spec: BTreeSet<&str> = SPEC_TYPES.iter().copied().collect();
-    assert_eq!(listed, spec, "docs/EVENTS.md against SPEC §8");
-    for (kind, row) in &doc {
-        let unwritten = NOT_YET_WRITTEN.contains(&kind.as_str());
-        assert_eq!(
-            row.fields.is_empty(),
-            unwritten,
-            "{kind}: only a type not yet written may have no fields"
-        );
-    }
-    // The binary validates `events --type` against its own list: the same types, less
-    // those not written yet.
-    let env = Env::new();
-    for kind in SPEC_TYPES {
-        if !NOT_YET_WRITTEN.contains(kind) {
-            env.ok("admin", &["events", "--type", kind]);
-        }
-    }
-    assert!(!denied_actions().is_empty());
-}
+backends! {
 
-#[test]
-fn every_event_carries_exactly_its_documented_fields() {
-    let doc = catalogue();
-    let mut named: BTreeMap<String, BTreeSet<bool>> = BTreeMap::new();
-    for (path, e) in drive_every_path() {
-        let kind = e["type"].as_str().unwrap().to_owned();
-        assert!(
-            !NOT_YET_WRITTEN.contains(&kind.as_str()),
-            "{path:?} writes {kind}: document its fields in docs/EVENTS.md and take it off \
-             NOT_YET_WRITTEN"
-        );
-        let row = doc
-            .get(&kind)
-            .unwrap_or_else(|| panic!("{path:?} writes {kind}, which docs/EVENTS.md lacks"));
-        if KNOWN_DIVERGENCES.contains(&(path, kind.as_str())) {
-            continue;
-        }
-        let has_key = check_event(row, path, &e);
-        named.entry(kind).or_default().insert(has_key);
-    }
-    for (kind, row) in &doc {
-        if NOT_YET_WRITTEN.contains(&kind.as_str()) {
-            continue;
-        }
-        let seen = named
-            .get(kind)
-            .unwrap_or_else(|| panic!("no path driven here wrote {kind}"));
-        if row.key_id == KeyIdUse::Sometimes {
+    fn the_catalogue_lists_exactly_the_spec_types(b) {
+        let doc = catalogue();
+        let listed: BTreeSet<&str> = doc.keys().map(String::as_str).collect();
+        let spec: BTreeSet<&str> = SPEC_TYPES.iter().copied().collect();
+        assert_eq!(listed, spec, "docs/EVENTS.md against SPEC §8");
+        for (kind, row) in &doc {
+            let unwritten = NOT_YET_WRITTEN.contains(&kind.as_str());
             assert_eq!(
-                seen.len(),
-                2,
-                "{kind} is documented as sometimes naming a key: drive both kinds of path"
+                row.fields.is_empty(),
+                unwritten,
+                "{kind}: only a type not yet written may have no fields"
             );
         }
+        // The binary validates `events --type` against its own list: the same types, less
+        // those not written yet.
+        let env = Env::new(b);
+        for kind in SPEC_TYPES {
+            if !NOT_YET_WRITTEN.contains(kind) {
+                env.ok("admin", &["events", "--type", kind]);
+            }
+        }
+        assert!(!denied_actions().is_empty());
     }
-}
 
-#[test]
-fn access_denied_names_a_documented_action() {
-    let actions = denied_actions();
-    let mut checked = 0;
-    for (path, e) in drive_every_path() {
-        if e["type"] == "access.denied" {
-            let action = e["details"]["action"].as_str().expect("action");
+    fn every_event_carries_exactly_its_documented_fields(b) {
+        let doc = catalogue();
+        let mut named: BTreeMap<String, BTreeSet<bool>> = BTreeMap::new();
+        for (path, e) in drive_every_path(b) {
+            let kind = e["type"].as_str().unwrap().to_owned();
             assert!(
-                actions.contains(action),
-                "{path:?} denied {action:?}, not an action of docs/EVENTS.md"
+                !NOT_YET_WRITTEN.contains(&kind.as_str()),
+                "{path:?} writes {kind}: document its fields in docs/EVENTS.md and take it off \
+                 NOT_YET_WRITTEN"
             );
-            checked += 1;
+            let row = doc
+                .get(&kind)
+                .unwrap_or_else(|| panic!("{path:?} writes {kind}, which docs/EVENTS.md lacks"));
+            if KNOWN_DIVERGENCES.contains(&(path, kind.as_str())) {
+                continue;
+            }
+            let has_key = check_event(row, path, &e);
+            named.entry(kind).or_default().insert(has_key);
+        }
+        for (kind, row) in &doc {
+            if NOT_YET_WRITTEN.contains(&kind.as_str()) {
+                continue;
+            }
+            let seen = named
+                .get(kind)
+                .unwrap_or_else(|| panic!("no path driven here wrote {kind}"));
+            if row.key_id == KeyIdUse::Sometimes {
+                assert_eq!(
+                    seen.len(),
+                    2,
+                    "{kind} is documented as sometimes naming a key: drive both kinds of path"
+                );
+            }
         }
     }
-    assert!(checked > 0);
+
+    fn access_denied_names_a_documented_action(b) {
+        let actions = denied_actions();
+        let mut checked = 0;
+        for (path, e) in drive_every_path(b) {
+            if e["type"] == "access.denied" {
+                let action = e["details"]["action"].as_str().expect("action");
+                assert!(
+                    actions.contains(action),
+                    "{path:?} denied {action:?}, not an action of docs/EVENTS.md"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 0);
+    }
 }

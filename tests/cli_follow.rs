@@ -2,6 +2,9 @@
 //! each new one as another process commits it, until SIGTERM, SIGINT or a closed pipe
 //! (exit 0, the last line complete); JSON Lines in JSON, the CSV header once.
 
+// Every test here runs on both backends (see `backends!` in tests/common).
+
+#[macro_use]
 mod common;
 use common::*;
 use serde_json::Value;
@@ -110,169 +113,166 @@ fn parse(line: &str) -> Value {
     serde_json::from_str(line).unwrap_or_else(|e| panic!("not one JSON object ({e}): {line:?}"))
 }
 
-#[test]
-fn a_follower_sees_another_processes_changes_and_ends_on_sigterm() {
-    let env = Env::with_dev();
-    let existing = last_event(&env) as usize;
-    let f = Follower::start(&env, "admin", &["--format", "json"]);
-    // First the existing events, oldest first, one JSON object per line.
-    let first: Vec<Value> = f.take(existing).iter().map(|l| parse(l)).collect();
-    let ids: Vec<i64> = first.iter().map(|e| e["id"].as_i64().unwrap()).collect();
-    assert_eq!(ids, (1..=existing as i64).collect::<Vec<_>>());
-    f.quiet_for(Duration::from_millis(600));
+backends! {
 
-    // Another process generates, then another revokes: each shows up, in order.
-    let (id, _) = env.generate("dev", "followed");
-    let g = parse(&f.take(1)[0]);
-    assert_eq!(g["type"], "api-key.generated");
-    assert_eq!(g["key_id"], id.as_str());
-    assert_eq!(g["details"]["name"], "followed");
-    env.ok("admin", &["revoke", &id, "--yes"]);
-    let r = parse(&f.take(1)[0]);
-    assert_eq!(r["type"], "api-key.revoked");
-    assert_eq!(r["key_id"], id.as_str());
-    assert_eq!(r["id"], g["id"].as_i64().unwrap() + 1);
+    fn a_follower_sees_another_processes_changes_and_ends_on_sigterm(b) {
+        let env = Env::with_dev(b);
+        let existing = last_event(&env) as usize;
+        let f = Follower::start(&env, "admin", &["--format", "json"]);
+        // First the existing events, oldest first, one JSON object per line.
+        let first: Vec<Value> = f.take(existing).iter().map(|l| parse(l)).collect();
+        let ids: Vec<i64> = first.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+        assert_eq!(ids, (1..=existing as i64).collect::<Vec<_>>());
+        f.quiet_for(Duration::from_millis(600));
 
-    let (code, rest, err) = f.stop(libc::SIGTERM);
-    assert_eq!(code, 0, "stderr: {err}");
-    assert!(rest.is_empty(), "{rest:?}");
-    assert!(!err.contains("error"), "{err}");
-}
+        // Another process generates, then another revokes: each shows up, in order.
+        let (id, _) = env.generate("dev", "followed");
+        let g = parse(&f.take(1)[0]);
+        assert_eq!(g["type"], "api-key.generated");
+        assert_eq!(g["key_id"], id.as_str());
+        assert_eq!(g["details"]["name"], "followed");
+        env.ok("admin", &["revoke", &id, "--yes"]);
+        let r = parse(&f.take(1)[0]);
+        assert_eq!(r["type"], "api-key.revoked");
+        assert_eq!(r["key_id"], id.as_str());
+        assert_eq!(r["id"], g["id"].as_i64().unwrap() + 1);
 
-#[test]
-fn sigint_ends_it_too_and_filters_apply_to_new_events() {
-    let env = Env::with_dev();
-    let f = Follower::start(
-        &env,
-        "admin",
-        &["--type", "api-key.revoked", "--format", "json"],
-    );
-    f.quiet_for(Duration::from_millis(600));
-    let (a, _) = env.generate("dev", "a");
-    let (b, _) = env.generate("dev", "b");
-    env.ok("admin", &["revoke", &b, "--yes"]);
-    let got = parse(&f.take(1)[0]);
-    assert_eq!(got["type"], "api-key.revoked");
-    assert_eq!(got["key_id"], b.as_str());
-    f.quiet_for(Duration::from_millis(800));
-    let (code, rest, err) = f.stop(libc::SIGINT);
-    assert_eq!(code, 0, "{err}");
-    assert!(rest.is_empty(), "{rest:?}");
-
-    // --key: only that key's events, the existing one first.
-    let f = Follower::start(&env, "admin", &["--key", &a, "--format", "json"]);
-    assert_eq!(parse(&f.take(1)[0])["type"], "api-key.generated");
-    env.ok("admin", &["revoke", &b, &a, "--yes"]);
-    let got = parse(&f.take(1)[0]);
-    assert_eq!(got["key_id"], a.as_str());
-    f.quiet_for(Duration::from_millis(600));
-    assert_eq!(f.stop(libc::SIGTERM).0, 0);
-}
-
-#[test]
-fn limit_starts_from_the_newest_n_in_order() {
-    let env = Env::with_dev();
-    let last = last_event(&env);
-    let f = Follower::start(&env, "admin", &["--limit", "2", "-q"]);
-    assert_eq!(
-        f.take(2),
-        vec![format!("{}\n", last - 1), format!("{last}\n")]
-    );
-    f.quiet_for(Duration::from_millis(600));
-    env.generate("dev", "k");
-    assert_eq!(f.take(1), vec![format!("{}\n", last + 1)]);
-    assert_eq!(f.stop(libc::SIGTERM).0, 0);
-}
-
-#[test]
-fn csv_prints_its_header_once_and_table_one_line_per_event() {
-    let env = Env::with_dev();
-    let existing = last_event(&env) as usize;
-    let f = Follower::start(&env, "admin", &["--format", "csv"]);
-    let lines = f.take(1 + existing);
-    assert_eq!(lines[0], "id,time,type,actor,key_id,details,hash\n");
-    env.generate("dev", "one, \"quoted\"");
-    env.generate("dev", "two");
-    let new = f.take(2);
-    let (code, rest, _) = f.stop(libc::SIGTERM);
-    assert_eq!(code, 0);
-    assert!(rest.is_empty());
-    let all: String = lines.into_iter().chain(new).collect();
-    assert_eq!(all.matches("id,time,type").count(), 1, "{all}");
-    let mut r = csv::Reader::from_reader(all.as_bytes());
-    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), existing + 2);
-    assert_eq!(&rows[existing][2], "api-key.generated");
-    assert!(
-        rows[existing][5].contains("one, \\\"quoted\\\""),
-        "{:?}",
-        rows[existing]
-    );
-
-    // Table: one line per event.
-    let f = Follower::start(&env, "admin", &["--type", "api-key.renamed"]);
-    let (id, _) = env.generate("dev", "plain");
-    env.ok("dev", &["keys", "rename", &id, "renamed"]);
-    let line = &f.take(1)[0];
-    assert!(
-        line.contains("api-key.renamed") && line.contains(&id),
-        "{line}"
-    );
-    f.quiet_for(Duration::from_millis(600));
-    assert_eq!(f.stop(libc::SIGTERM).0, 0);
-}
-
-#[test]
-fn a_closed_pipe_ends_it_quietly() {
-    let env = Env::with_dev();
-    let mut child = env
-        .std_cmd("admin")
-        .args(["events", "--follow"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    reader.read_line(&mut first).unwrap();
-    assert!(first.contains("user.added"), "{first}");
-    // The reader goes away (like `| head -n 1`): the follower ends with exit 0, without
-    // waiting for another event to fail writing.
-    drop(reader);
-    let code = wait_timeout(&mut child, Duration::from_secs(20));
-    assert_eq!(code, 0);
-    let mut err = String::new();
-    use std::io::Read;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    assert_eq!(err, "", "quietly");
-}
-
-#[test]
-fn only_readers_of_the_log_may_follow_and_a_demoted_follower_is_stopped() {
-    let env = Env::with_dev();
-    for user in ["dev", "ghost"] {
-        assert_denied(&env, user, &["events", "--follow"]);
+        let (code, rest, err) = f.stop(libc::SIGTERM);
+        assert_eq!(code, 0, "stderr: {err}");
+        assert!(rest.is_empty(), "{rest:?}");
+        assert!(!err.contains("error"), "{err}");
     }
-    let a = env.run("admin", &["events", "--follow", "--type", "no.such"]);
-    assert_eq!(code(&a), 2, "{}", stderr(&a));
-    // An auditor may follow; once the role is taken, the follower is refused (exit 4)
-    // and the refusal is recorded.
-    env.ok("admin", &["users", "add", "aud", "--role", "auditor"]);
-    let existing = last_event(&env) as usize;
-    let f = Follower::start(&env, "aud", &["-q"]);
-    f.take(existing);
-    env.ok("admin", &["users", "ungrant", "aud", "auditor"]);
-    let mut child = f.child;
-    let code = wait_timeout(&mut child, Duration::from_secs(20));
-    assert_eq!(code, 4);
-    let denied = events_of(&env, "access.denied");
-    let (actor, _, d) = denied.last().unwrap();
-    assert_eq!(actor, "aud");
-    assert_eq!(d["action"], "events.read");
+
+    fn sigint_ends_it_too_and_filters_apply_to_new_events(b) {
+        let env = Env::with_dev(b);
+        let f = Follower::start(
+            &env,
+            "admin",
+            &["--type", "api-key.revoked", "--format", "json"],
+        );
+        f.quiet_for(Duration::from_millis(600));
+        let (a, _) = env.generate("dev", "a");
+        let (b, _) = env.generate("dev", "b");
+        env.ok("admin", &["revoke", &b, "--yes"]);
+        let got = parse(&f.take(1)[0]);
+        assert_eq!(got["type"], "api-key.revoked");
+        assert_eq!(got["key_id"], b.as_str());
+        f.quiet_for(Duration::from_millis(800));
+        let (code, rest, err) = f.stop(libc::SIGINT);
+        assert_eq!(code, 0, "{err}");
+        assert!(rest.is_empty(), "{rest:?}");
+
+        // --key: only that key's events, the existing one first.
+        let f = Follower::start(&env, "admin", &["--key", &a, "--format", "json"]);
+        assert_eq!(parse(&f.take(1)[0])["type"], "api-key.generated");
+        env.ok("admin", &["revoke", &b, &a, "--yes"]);
+        let got = parse(&f.take(1)[0]);
+        assert_eq!(got["key_id"], a.as_str());
+        f.quiet_for(Duration::from_millis(600));
+        assert_eq!(f.stop(libc::SIGTERM).0, 0);
+    }
+
+    fn limit_starts_from_the_newest_n_in_order(b) {
+        let env = Env::with_dev(b);
+        let last = last_event(&env);
+        let f = Follower::start(&env, "admin", &["--limit", "2", "-q"]);
+        assert_eq!(
+            f.take(2),
+            vec![format!("{}\n", last - 1), format!("{last}\n")]
+        );
+        f.quiet_for(Duration::from_millis(600));
+        env.generate("dev", "k");
+        assert_eq!(f.take(1), vec![format!("{}\n", last + 1)]);
+        assert_eq!(f.stop(libc::SIGTERM).0, 0);
+    }
+
+    fn csv_prints_its_header_once_and_table_one_line_per_event(b) {
+        let env = Env::with_dev(b);
+        let existing = last_event(&env) as usize;
+        let f = Follower::start(&env, "admin", &["--format", "csv"]);
+        let lines = f.take(1 + existing);
+        assert_eq!(lines[0], "id,time,type,actor,key_id,details,hash\n");
+        env.generate("dev", "one, \"quoted\"");
+        env.generate("dev", "two");
+        let new = f.take(2);
+        let (code, rest, _) = f.stop(libc::SIGTERM);
+        assert_eq!(code, 0);
+        assert!(rest.is_empty());
+        let all: String = lines.into_iter().chain(new).collect();
+        assert_eq!(all.matches("id,time,type").count(), 1, "{all}");
+        let mut r = csv::Reader::from_reader(all.as_bytes());
+        let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), existing + 2);
+        assert_eq!(&rows[existing][2], "api-key.generated");
+        assert!(
+            rows[existing][5].contains("one, \\\"quoted\\\""),
+            "{:?}",
+            rows[existing]
+        );
+
+        // Table: one line per event.
+        let f = Follower::start(&env, "admin", &["--type", "api-key.renamed"]);
+        let (id, _) = env.generate("dev", "plain");
+        env.ok("dev", &["keys", "rename", &id, "renamed"]);
+        let line = &f.take(1)[0];
+        assert!(
+            line.contains("api-key.renamed") && line.contains(&id),
+            "{line}"
+        );
+        f.quiet_for(Duration::from_millis(600));
+        assert_eq!(f.stop(libc::SIGTERM).0, 0);
+    }
+
+    fn a_closed_pipe_ends_it_quietly(b) {
+        let env = Env::with_dev(b);
+        let mut child = env
+            .std_cmd("admin")
+            .args(["events", "--follow"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        reader.read_line(&mut first).unwrap();
+        assert!(first.contains("user.added"), "{first}");
+        // The reader goes away (like `| head -n 1`): the follower ends with exit 0, without
+        // waiting for another event to fail writing.
+        drop(reader);
+        let code = wait_timeout(&mut child, Duration::from_secs(20));
+        assert_eq!(code, 0);
+        let mut err = String::new();
+        use std::io::Read;
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert_eq!(err, "", "quietly");
+    }
+
+    fn only_readers_of_the_log_may_follow_and_a_demoted_follower_is_stopped(b) {
+        let env = Env::with_dev(b);
+        for user in ["dev", "ghost"] {
+            assert_denied(&env, user, &["events", "--follow"]);
+        }
+        let a = env.run("admin", &["events", "--follow", "--type", "no.such"]);
+        assert_eq!(code(&a), 2, "{}", stderr(&a));
+        // An auditor may follow; once the role is taken, the follower is refused (exit 4)
+        // and the refusal is recorded.
+        env.ok("admin", &["users", "add", "aud", "--role", "auditor"]);
+        let existing = last_event(&env) as usize;
+        let f = Follower::start(&env, "aud", &["-q"]);
+        f.take(existing);
+        env.ok("admin", &["users", "ungrant", "aud", "auditor"]);
+        let mut child = f.child;
+        let code = wait_timeout(&mut child, Duration::from_secs(20));
+        assert_eq!(code, 4);
+        let denied = events_of(&env, "access.denied");
+        let (actor, _, d) = denied.last().unwrap();
+        assert_eq!(actor, "aud");
+        assert_eq!(d["action"], "events.read");
+    }
 }

@@ -3,6 +3,11 @@
 //! completions, errors, closed pipes). Bad files (not SQLite, foreign, truncated, newer,
 //! read-only) are in `bad_input.rs`.
 
+// SQLite only: these tests are about the tenant file (creating it, its path, its mode,
+// KEYCTL_DB naming a file, what a missing or busy file does); the conventions they share
+// with PostgreSQL (help, one-line errors, stdout for data) are also covered per backend
+// by the cli_* files.
+
 mod common;
 use common::*;
 
@@ -10,7 +15,7 @@ use std::os::unix::fs::PermissionsExt;
 
 #[test]
 fn init_creates_a_private_file_in_private_directories() {
-    let env = Env::empty();
+    let env = Env::empty(Backend::Sqlite);
     let db = env.dir.path().join("a").join("b").join("tenant.db");
     let a = bare()
         .args(["--as", "root", "--db"])
@@ -74,7 +79,7 @@ fn init_creates_a_private_file_in_private_directories() {
 
 #[test]
 fn init_in_an_existing_directory_keeps_its_mode() {
-    let env = Env::empty();
+    let env = Env::empty(Backend::Sqlite);
     std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     env.run("admin", &["init", "--admin", "admin"]).success();
     assert_eq!(mode(env.dir.path()), 0o755);
@@ -83,7 +88,7 @@ fn init_in_an_existing_directory_keeps_its_mode() {
 
 #[test]
 fn init_over_an_existing_file_is_refused_untouched() {
-    let env = Env::new();
+    let env = Env::new(Backend::Sqlite);
     env.ok("admin", &["users", "add", "bob"]);
     let before = env.bytes();
     let a = env.run("admin", &["init", "--admin", "other"]);
@@ -107,7 +112,7 @@ fn init_over_an_existing_file_is_refused_untouched() {
 
 #[test]
 fn init_with_an_invalid_admin_name_is_a_usage_error() {
-    let env = Env::empty();
+    let env = Env::empty(Backend::Sqlite);
     let long = "a".repeat(65);
     for bad in ["", "two words", "ctl\u{1}", long.as_str(), "tab\t"] {
         let a = env.run("admin", &["init", "--admin", bad]);
@@ -127,7 +132,7 @@ fn init_with_an_invalid_admin_name_is_a_usage_error() {
 
 #[test]
 fn every_other_command_refuses_a_missing_file() {
-    let env = Env::empty();
+    let env = Env::empty(Backend::Sqlite);
     let nested = env
         .dir
         .path()
@@ -212,7 +217,7 @@ fn help_version_and_completions_need_no_database() {
 
 #[test]
 fn unknown_flags_and_subcommands_are_usage_errors() {
-    let env = Env::new();
+    let env = Env::new(Backend::Sqlite);
     let before = env.bytes();
     for args in [
         &["users", "list", "--bogus"][..],
@@ -239,8 +244,8 @@ fn unknown_flags_and_subcommands_are_usage_errors() {
 
 #[test]
 fn flags_beat_environment_and_go_anywhere() {
-    let env = Env::new();
-    let other = Env::new();
+    let env = Env::new(Backend::Sqlite);
+    let other = Env::new(Backend::Sqlite);
     other.ok("admin", &["users", "add", "only-in-other"]);
 
     // --as beats KEYCTL_USER.
@@ -323,7 +328,7 @@ fn flags_beat_environment_and_go_anywhere() {
 
 #[test]
 fn errors_are_one_line_without_backtraces() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let cases: &[(&[&str], i32)] = &[
         (&["users", "add", "admin"], 5),
         (&["users", "grant", "nobody", "developer"], 3),
@@ -379,7 +384,7 @@ fn errors_are_one_line_without_backtraces() {
 
 #[test]
 fn closed_pipe_on_keys_list_ends_quietly() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     {
         // Many keys, written straight into the file (hashes are random bytes: none
         // of these keys can ever verify).
@@ -428,7 +433,7 @@ fn closed_pipe_on_keys_list_ends_quietly() {
 
 #[test]
 fn stdout_carries_only_data() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     // Changes: messages go to stderr only.
     for args in [
         &["settings", "set", "max-expiry", "7d"][..],

@@ -1,6 +1,8 @@
 //! What `--db` / `KEYCTL_DB` name, refused clearly and at once (issue 8 #13): an empty
 //! KEYCTL_DB, a FIFO or directory, a writable file in a directory that is not.
 
+// SQLite only: what `--db` names as a path (FIFO, directory, unwritable directory).
+
 mod common;
 use common::*;
 use std::os::unix::fs::PermissionsExt;
@@ -28,7 +30,7 @@ fn an_empty_keyctl_db_is_named_not_a_flag_nobody_typed() {
 
 #[test]
 fn a_fifo_or_directory_is_refused_at_once() {
-    let env = Env::empty();
+    let env = Env::empty(Backend::Sqlite);
     let fifo = env.dir.path().join("pipe.db");
     let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     // SAFETY: mkfifo(3) on a NUL-terminated path.
@@ -58,7 +60,7 @@ fn a_fifo_or_directory_is_refused_at_once() {
 
 #[test]
 fn a_writable_file_in_a_read_only_directory_is_named_as_such() {
-    let env = Env::new();
+    let env = Env::new(Backend::Sqlite);
     assert_eq!(tenant_files(&env.db).len(), 1, "no sidecars left by init");
     let dir = env.dir.path();
     // As root (permissions do not bind root) the commands run as `nobody`, who owns the

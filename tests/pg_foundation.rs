@@ -57,3 +57,27 @@ fn the_database_is_dropped_when_the_test_panics() {
     let name = recv.recv().unwrap();
     assert!(!exists(&server, &name), "{name} left behind");
 }
+
+/// The tests of one binary share a budget of server connections: a test waits for its
+/// share, and a second tenant inside a test that holds one does not wait (no deadlock).
+#[test]
+fn the_connection_budget_is_shared_and_nested_permits_are_free() {
+    use common::PgPermit;
+    use std::time::Duration;
+    let all = PgPermit::acquire(usize::MAX);
+    let nested = PgPermit::acquire(5);
+    let (send, recv) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let _p = PgPermit::acquire(1);
+        send.send(()).unwrap();
+    });
+    assert!(
+        recv.recv_timeout(Duration::from_millis(300)).is_err(),
+        "a permit was handed out beyond the budget"
+    );
+    drop(nested);
+    drop(all);
+    recv.recv_timeout(Duration::from_secs(10))
+        .expect("the waiting test got its permit");
+    waiter.join().unwrap();
+}

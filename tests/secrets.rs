@@ -2,6 +2,10 @@
 //! database, its WAL or its shared-memory file, in any event, or in any error; the file
 //! is 0600 and a directory keyctl creates 0700; the hash comparison is constant-time.
 
+// Tests in `backends!` run on SQLite and PostgreSQL; the rest are SQLite only: the
+// file's and directories' modes are about the file.
+
+#[macro_use]
 mod common;
 use common::*;
 
@@ -38,17 +42,21 @@ fn assert_absent(what: &str, bytes: &[u8], keys: &[String]) {
     }
 }
 
-#[test]
-fn no_secret_in_the_files_events_or_errors() {
-    let env = Env::with_dev();
+/// No secret in the stored data (on SQLite the file, its WAL and shared memory; on
+/// PostgreSQL every row of every table, see [`tenant_dump`]), any event or any error.
+fn no_secret_anywhere(b: Backend) {
+    let env = Env::with_dev(b);
     env.ok("admin", &["settings", "set", "max-keys-per-user", "20"]);
     // A second connection holds the WAL open so that nothing is checkpointed away and
     // deleted before it is read.
-    let holder = env.sql();
-    holder.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
-    let _: i64 = holder
-        .query_row("SELECT count(*) FROM keys", [], |r| r.get(0))
-        .unwrap();
+    let holder = env.is_sqlite().then(|| {
+        let holder = env.sql();
+        holder.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        let _: i64 = holder
+            .query_row("SELECT count(*) FROM keys", [], |r| r.get(0))
+            .unwrap();
+        holder
+    });
 
     let mut keys = Vec::new();
     let mut stderrs = Vec::new();
@@ -175,11 +183,12 @@ fn no_secret_in_the_files_events_or_errors() {
     }
 
     // The files, while the WAL is still alive.
-    let files = tenant_files(&env.db);
+    let files = tenant_dump(&env);
     assert!(
-        files
-            .iter()
-            .any(|(p, b)| p.ends_with("-wal") && !b.is_empty()),
+        !env.is_sqlite()
+            || files
+                .iter()
+                .any(|(p, b)| p.ends_with("-wal") && !b.is_empty()),
         "no WAL to check"
     );
     let mut all = Vec::new();
@@ -209,14 +218,15 @@ fn no_secret_in_the_files_events_or_errors() {
     // And after every connection has closed (the WAL checkpointed into the file).
     drop(holder);
     env.ok("admin", &["keys", "list"]);
-    for (path, bytes) in tenant_files(&env.db) {
+    for (path, bytes) in tenant_dump(&env) {
         assert_absent(&path, &bytes, &keys);
     }
 }
 
+// SQLite only: reads or writes the file directly.
 #[test]
 fn database_file_and_new_directories_are_private() {
-    let env = Env::empty();
+    let env = Env::empty(Backend::Sqlite);
     let db = env.dir.path().join("new/nested/dir/tenant.db");
     let bare = |args: &[&str]| {
         bare()
@@ -244,60 +254,65 @@ fn database_file_and_new_directories_are_private() {
     }
     drop(holder);
     // An existing directory keeps its mode; the file is still 0600.
-    let env = Env::new();
+    let env = Env::new(Backend::Sqlite);
     assert_eq!(mode(&env.db), 0o600);
 }
 
-#[test]
-fn hash_comparison_is_constant_time() {
-    // A timing test would be flaky and prove little; instead, check how verify.rs
-    // compares the stored and presented hashes: through `subtle`, never `==`.
-    let source = include_str!("../src/verify.rs");
-    let text: String = source
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert!(
-        text.contains("use subtle::ConstantTimeEq"),
-        "subtle not used"
-    );
-    let ct = text.find(".ct_eq(").expect("no ct_eq call");
-    let around = &text[ct.saturating_sub(80)..(ct + 80).min(text.len())];
-    assert!(
-        around.contains("hash"),
-        "ct_eq does not compare the hash: {around}"
-    );
-    let compact: String = text.split_whitespace().collect();
-    for forbidden in [
-        "hash==",
-        "==parsed.hash",
-        "hash!=",
-        "!=parsed.hash",
-        ".hash.eq(",
-        "hash.as_slice()==",
-    ] {
-        assert!(
-            !compact.contains(forbidden),
-            "variable-time comparison: {forbidden}"
-        );
+backends! {
+    fn no_secret_in_the_files_events_or_errors(b) {
+        no_secret_anywhere(b);
     }
-    // Behaviour: a right ID with a wrong secret is refused as unknown (the comparison
-    // is what decides).
-    let env = Env::with_dev();
-    let (id, secret) = env.generate("dev", "k");
-    let forged = keyctl::token::assemble(&id, &"A".repeat(43));
-    assert_ne!(forged, secret);
-    let a = env
-        .cmd("x")
-        .args(["keys", "verify"])
-        .write_stdin(forged)
-        .assert();
-    assert_eq!(code(&a), 5);
-    assert!(stderr(&a).contains("unknown"));
-    env.cmd("x")
-        .args(["keys", "verify"])
-        .write_stdin(secret)
-        .assert()
-        .success();
+
+    fn hash_comparison_is_constant_time(b) {
+        // A timing test would be flaky and prove little; instead, check how verify.rs
+        // compares the stored and presented hashes: through `subtle`, never `==`.
+        let source = include_str!("../src/verify.rs");
+        let text: String = source
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            text.contains("use subtle::ConstantTimeEq"),
+            "subtle not used"
+        );
+        let ct = text.find(".ct_eq(").expect("no ct_eq call");
+        let around = &text[ct.saturating_sub(80)..(ct + 80).min(text.len())];
+        assert!(
+            around.contains("hash"),
+            "ct_eq does not compare the hash: {around}"
+        );
+        let compact: String = text.split_whitespace().collect();
+        for forbidden in [
+            "hash==",
+            "==parsed.hash",
+            "hash!=",
+            "!=parsed.hash",
+            ".hash.eq(",
+            "hash.as_slice()==",
+        ] {
+            assert!(
+                !compact.contains(forbidden),
+                "variable-time comparison: {forbidden}"
+            );
+        }
+        // Behaviour: a right ID with a wrong secret is refused as unknown (the comparison
+        // is what decides).
+        let env = Env::with_dev(b);
+        let (id, secret) = env.generate("dev", "k");
+        let forged = keyctl::token::assemble(&id, &"A".repeat(43));
+        assert_ne!(forged, secret);
+        let a = env
+            .cmd("x")
+            .args(["keys", "verify"])
+            .write_stdin(forged)
+            .assert();
+        assert_eq!(code(&a), 5);
+        assert!(stderr(&a).contains("unknown"));
+        env.cmd("x")
+            .args(["keys", "verify"])
+            .write_stdin(secret)
+            .assert()
+            .success();
+    }
 }

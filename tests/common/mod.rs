@@ -71,23 +71,175 @@ impl<'c> Appender<'c> {
     }
 }
 
-/// A temp dir holding (or about to hold) one tenant database.
+/// Which backend a test's tenant lives in. Black-box tests are written once (see
+/// [`backends!`]) and run on each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in the test's temp dir.
+    Sqlite,
+    /// A fresh database on the server `KEYCTL_TEST_POSTGRES` names.
+    Postgres,
+}
+
+impl Backend {
+    /// `Some(Postgres)` when `KEYCTL_TEST_POSTGRES` is set; `None` (and, once per run, a
+    /// note saying how to run them) when the PostgreSQL tests are to be skipped.
+    pub fn postgres() -> Option<Backend> {
+        pg_server_url().map(|_| Backend::Postgres)
+    }
+}
+
+/// Writes each black-box test once and runs it on each backend:
+///
+/// ```ignore
+/// backends! {
+///     /// Docs and attributes are kept.
+///     fn revoke_one_key(b) { let env = Env::with_dev(b); ... }
+/// }
+/// ```
+///
+/// expands to `mod sqlite { #[test] fn revoke_one_key() }` and `mod postgres { #[test]
+/// fn revoke_one_key() }`, the latter returning early (after the once-per-run note) when
+/// `KEYCTL_TEST_POSTGRES` is unset. Use it once per test file.
+#[macro_export]
+macro_rules! backends {
+    ($( $(#[$meta:meta])* fn $name:ident($b:ident) $body:block )*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $(#[$meta])*
+                #[test]
+                fn $name() {
+                    #[allow(unused_variables)]
+                    let $b = $crate::common::Backend::Sqlite;
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $(#[$meta])*
+                #[test]
+                fn $name() {
+                    #[allow(unused_variables)]
+                    let Some($b) = $crate::common::Backend::postgres() else {
+                        return;
+                    };
+                    $body
+                }
+            )*
+        }
+    };
+}
+
+/// One event for [`append_events`]: (time, type, actor, key_id, details).
+pub type NewEvent = (i64, String, String, Option<String>, Value);
+
+/// Appends `events` after the newest one, hash-chained as keyctl writes them, on either
+/// backend, in one transaction (for logs keyctl itself would not write: old times,
+/// thousands of events).
+pub fn append_events(env: &Env, events: &[NewEvent]) {
+    use keyctl::chain::{GENESIS, chain_hash, hex, unhex};
+    if env.is_sqlite() {
+        let mut c = env.sql();
+        let tx = c.transaction().unwrap();
+        let mut log = Appender::new(&tx).unwrap();
+        for (time, kind, actor, key, details) in events {
+            log.append(*time, kind, actor, key.as_deref(), details)
+                .unwrap();
+        }
+        tx.commit().unwrap();
+        return;
+    }
+    let (mut last, mut prev) = env
+        .row("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", &[])
+        .map(|r| (r.i(0), unhex(&r.s(1)).unwrap()))
+        .unwrap_or((0, GENESIS));
+    let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let mut rows = Vec::new();
+    for (time, kind, actor, key, details) in events {
+        let details = details.to_string();
+        last += 1;
+        prev = chain_hash(&prev, last, *time, kind, actor, key.as_deref(), &details);
+        rows.push(format!(
+            "({last}, {time}, {}, {}, {}, {}, {})",
+            q(kind),
+            q(actor),
+            key.as_deref().map_or("NULL".to_owned(), q),
+            q(&details),
+            q(&hex(&prev))
+        ));
+    }
+    let mut sql = String::from("BEGIN;");
+    for chunk in rows.chunks(1000) {
+        sql.push_str(&format!(
+            "INSERT INTO events (id, time, type, actor, key_id, details, hash) VALUES {};",
+            chunk.join(", ")
+        ));
+    }
+    sql.push_str("COMMIT;");
+    env.exec_batch(&sql);
+}
+
+/// A temp dir and one tenant database: a file in the dir, or a fresh PostgreSQL
+/// database (dropped with the `Env`, even when the test panics).
 pub struct Env {
     pub dir: TempDir,
+    /// What the tests pass as `--db`: the file's path, or the PostgreSQL database's URL
+    /// (kept as a path so that `.arg(&env.db)` reads the same for both).
     pub db: PathBuf,
+    pub backend: Backend,
+    /// A cached client for [`Env::rows`] on PostgreSQL; dropped before the database.
+    pg_client: std::sync::Mutex<Option<postgres::Client>>,
+    pg: Option<PgDb>,
+    /// This test's share of the PostgreSQL connections (see [`PgPermit`]).
+    _permit: Option<PgPermit>,
 }
 
 impl Env {
-    /// A temp dir with no database yet.
-    pub fn empty() -> Env {
+    /// A temp dir with no tenant yet (on PostgreSQL: an empty database).
+    pub fn empty(b: Backend) -> Env {
+        Env::empty_weighted(b, 2)
+    }
+
+    /// [`Env::empty`] for a test that runs up to `connections - 1` keyctl processes at
+    /// once (the permit also counts the test's own client).
+    pub fn empty_weighted(b: Backend, connections: usize) -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("tenant.db");
-        Env { dir, db }
+        match b {
+            Backend::Sqlite => Env {
+                db: dir.path().join("tenant.db"),
+                dir,
+                backend: b,
+                pg_client: std::sync::Mutex::new(None),
+                pg: None,
+                _permit: None,
+            },
+            Backend::Postgres => {
+                let permit = PgPermit::acquire(connections);
+                let pg = PgDb::new().expect("KEYCTL_TEST_POSTGRES is set");
+                Env {
+                    db: PathBuf::from(&pg.url),
+                    dir,
+                    backend: b,
+                    pg_client: std::sync::Mutex::new(None),
+                    pg: Some(pg),
+                    _permit: Some(permit),
+                }
+            }
+        }
     }
 
     /// A tenant with tenant admin `admin` (licence, not a developer), keys disabled.
-    pub fn new() -> Env {
-        let env = Env::empty();
+    pub fn new(b: Backend) -> Env {
+        Env::init(Env::empty(b))
+    }
+
+    /// Runs `init --admin admin` on an empty `Env`.
+    pub fn init(env: Env) -> Env {
         env.cmd("admin")
             .args(["init", "--admin", "admin"])
             .assert()
@@ -96,11 +248,165 @@ impl Env {
     }
 
     /// A tenant with keys enabled, `admin`, and `dev` (developer + licence).
-    pub fn with_dev() -> Env {
-        let env = Env::new();
+    pub fn with_dev(b: Backend) -> Env {
+        Env::dev(Env::new(b))
+    }
+
+    /// Enables keys and adds `dev` (developer + licence) on an initialised `Env`.
+    pub fn dev(env: Env) -> Env {
         env.ok("admin", &["settings", "enable"]);
         env.add_developer("dev");
         env
+    }
+
+    /// Whether the tenant is a SQLite file.
+    pub fn is_sqlite(&self) -> bool {
+        self.backend == Backend::Sqlite
+    }
+
+    /// The PostgreSQL database (panics on SQLite).
+    pub fn pg(&self) -> &PgDb {
+        self.pg.as_ref().expect("a PostgreSQL tenant")
+    }
+
+    /// The rows `sql` returns, on either backend. Write `sql` so that both accept it
+    /// (`coalesce`, `CAST(x AS TEXT)`, `?N` placeholders, which become `$N` on
+    /// PostgreSQL). Booleans read as 0/1 integers, as SQLite stores them.
+    pub fn rows(&self, sql: &str, params: &[&dyn Arg]) -> Vec<Row> {
+        match self.backend {
+            Backend::Sqlite => {
+                let c = self.sql();
+                let mut stmt = c.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let n = stmt.column_count();
+                let ps: Vec<&dyn rusqlite::ToSql> = params.iter().map(|p| p.sqlite()).collect();
+                stmt.query_map(ps.as_slice(), |r| {
+                    (0..n)
+                        .map(|i| {
+                            use rusqlite::types::ValueRef;
+                            Ok(match r.get_ref(i)? {
+                                ValueRef::Null => Val::Null,
+                                ValueRef::Integer(v) => Val::Int(v),
+                                ValueRef::Real(v) => Val::Int(v as i64),
+                                ValueRef::Text(t) => Val::Text(String::from_utf8_lossy(t).into()),
+                                ValueRef::Blob(b) => Val::Blob(b.to_vec()),
+                            })
+                        })
+                        .collect::<rusqlite::Result<Vec<Val>>>()
+                        .map(Row)
+                })
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .collect::<rusqlite::Result<_>>()
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+            Backend::Postgres => {
+                let sql = pg_placeholders(sql);
+                let ps: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    params.iter().map(|p| p.pg()).collect();
+                let rows = self
+                    .with_pg(|c| c.query(sql.as_str(), &ps))
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                rows.iter()
+                    .map(|r| {
+                        use postgres::types::Type;
+                        Row((0..r.len())
+                            .map(|i| {
+                                let t = r.columns()[i].type_().clone();
+                                let v = if t == Type::INT8 {
+                                    r.get::<_, Option<i64>>(i).map(Val::Int)
+                                } else if t == Type::INT4 {
+                                    r.get::<_, Option<i32>>(i).map(|v| Val::Int(v.into()))
+                                } else if t == Type::INT2 {
+                                    r.get::<_, Option<i16>>(i).map(|v| Val::Int(v.into()))
+                                } else if t == Type::BOOL {
+                                    r.get::<_, Option<bool>>(i).map(|v| Val::Int(v.into()))
+                                } else if t == Type::BYTEA {
+                                    r.get::<_, Option<Vec<u8>>>(i).map(Val::Blob)
+                                } else {
+                                    r.get::<_, Option<String>>(i).map(Val::Text)
+                                };
+                                v.unwrap_or(Val::Null)
+                            })
+                            .collect())
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Runs a statement on either backend (see [`Env::rows`]); returns the rows changed.
+    pub fn exec(&self, sql: &str, params: &[&dyn Arg]) -> u64 {
+        self.try_exec(sql, params)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// [`Env::exec`] that returns the database's error (with its message and, on
+    /// PostgreSQL, the server's detail) instead of panicking.
+    pub fn try_exec(&self, sql: &str, params: &[&dyn Arg]) -> Result<u64, String> {
+        match self.backend {
+            Backend::Sqlite => {
+                let ps: Vec<&dyn rusqlite::ToSql> = params.iter().map(|p| p.sqlite()).collect();
+                self.sql()
+                    .execute(sql, ps.as_slice())
+                    .map(|n| n as u64)
+                    .map_err(|e| e.to_string())
+            }
+            Backend::Postgres => {
+                let sql = pg_placeholders(sql);
+                let ps: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    params.iter().map(|p| p.pg()).collect();
+                self.with_pg(|c| c.execute(sql.as_str(), &ps))
+                    .map_err(|e| match e.as_db_error() {
+                        Some(db) => db.message().to_owned(),
+                        None => e.to_string(),
+                    })
+            }
+        }
+    }
+
+    /// Runs several `;`-separated statements without parameters on one connection (so
+    /// that a temporary table lives from one to the next).
+    pub fn exec_batch(&self, sql: &str) {
+        match self.backend {
+            Backend::Sqlite => self.sql().execute_batch(sql),
+            Backend::Postgres => {
+                return self
+                    .with_pg(|c| c.batch_execute(sql))
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            }
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// The only row `sql` returns, or `None`.
+    pub fn row(&self, sql: &str, params: &[&dyn Arg]) -> Option<Row> {
+        let mut rows = self.rows(sql, params);
+        assert!(rows.len() <= 1, "{sql}: {} rows", rows.len());
+        rows.pop()
+    }
+
+    /// The integer in the one row `sql` returns.
+    pub fn int(&self, sql: &str, params: &[&dyn Arg]) -> i64 {
+        self.row(sql, params)
+            .unwrap_or_else(|| panic!("{sql}: no row"))
+            .i(0)
+    }
+
+    /// The text in the one row `sql` returns.
+    pub fn text(&self, sql: &str, params: &[&dyn Arg]) -> String {
+        self.row(sql, params)
+            .unwrap_or_else(|| panic!("{sql}: no row"))
+            .s(0)
+    }
+
+    fn with_pg<T>(
+        &self,
+        f: impl FnOnce(&mut postgres::Client) -> Result<T, postgres::Error>,
+    ) -> Result<T, postgres::Error> {
+        let mut guard = self.pg_client.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.as_ref().is_none_or(|c| c.is_closed()) {
+            *guard = Some(self.pg().client());
+        }
+        f(guard.as_mut().unwrap())
     }
 
     /// The binary, acting as `user` on this tenant (see [`bare_std`]).
@@ -145,23 +451,163 @@ impl Env {
         )
     }
 
-    /// A direct connection, for inspecting (or tampering with) the file.
+    /// A direct connection, for inspecting (or tampering with) the file: SQLite only
+    /// (see [`Env::rows`] for either backend).
     pub fn sql(&self) -> rusqlite::Connection {
+        assert!(
+            self.is_sqlite(),
+            "Env::sql() is for SQLite tenants; use Env::rows"
+        );
         rusqlite::Connection::open(&self.db).expect("open db")
     }
 
     /// Number of events of `kind`.
     pub fn count_events(&self, kind: &str) -> i64 {
-        self.sql()
-            .query_row("SELECT count(*) FROM events WHERE type = ?1", [kind], |r| {
-                r.get(0)
-            })
-            .expect("count")
+        self.int("SELECT count(*) FROM events WHERE type = ?1", &[&kind])
     }
 
     /// The file's bytes (after a checkpoint is impossible: read as is).
     pub fn bytes(&self) -> Vec<u8> {
         std::fs::read(&self.db).expect("read db")
+    }
+}
+
+/// A value read by [`Env::rows`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Val {
+    Null,
+    Int(i64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// A row read by [`Env::rows`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row(pub Vec<Val>);
+
+impl Row {
+    /// Column `i` as an integer (panics on anything else).
+    pub fn i(&self, i: usize) -> i64 {
+        self.oi(i).unwrap_or_else(|| panic!("column {i} is NULL"))
+    }
+
+    /// Column `i` as an integer or NULL.
+    pub fn oi(&self, i: usize) -> Option<i64> {
+        match &self.0[i] {
+            Val::Null => None,
+            Val::Int(v) => Some(*v),
+            v => panic!("column {i} is not an integer: {v:?}"),
+        }
+    }
+
+    /// Column `i` as text (panics on anything else).
+    pub fn s(&self, i: usize) -> String {
+        self.os(i).unwrap_or_else(|| panic!("column {i} is NULL"))
+    }
+
+    /// Column `i` as bytes (panics on anything else).
+    pub fn b(&self, i: usize) -> Vec<u8> {
+        match &self.0[i] {
+            Val::Blob(v) => v.clone(),
+            v => panic!("column {i} is not a blob: {v:?}"),
+        }
+    }
+
+    /// Column `i` as text or NULL.
+    pub fn os(&self, i: usize) -> Option<String> {
+        match &self.0[i] {
+            Val::Null => None,
+            Val::Text(v) => Some(v.clone()),
+            v => panic!("column {i} is not text: {v:?}"),
+        }
+    }
+}
+
+/// A parameter for [`Env::rows`] and [`Env::exec`]: anything both drivers bind
+/// (`&str`, `String`, `i64`, `Option<…>` of those, `Vec<u8>`). On PostgreSQL the Rust
+/// type must match the column's (`i64` for `bigint`).
+pub trait Arg {
+    fn sqlite(&self) -> &dyn rusqlite::ToSql;
+    fn pg(&self) -> &(dyn postgres::types::ToSql + Sync);
+}
+
+impl<T: rusqlite::ToSql + postgres::types::ToSql + Sync> Arg for T {
+    fn sqlite(&self) -> &dyn rusqlite::ToSql {
+        self
+    }
+    fn pg(&self) -> &(dyn postgres::types::ToSql + Sync) {
+        self
+    }
+}
+
+/// `?N` placeholders as PostgreSQL's `$N`.
+fn pg_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A share of the PostgreSQL server's connections (`max_connections`, 100 by default)
+/// for one test: tests of one binary run in parallel threads, each holding a client and
+/// running keyctl processes, and the concurrency tests run 16 at once. A counting
+/// semaphore per test binary (cargo runs test binaries one after another) keeps the
+/// total under [`PG_BUDGET`] without limiting the SQLite half or `--test-threads`.
+pub struct PgPermit(usize);
+
+/// Connections the tests of one binary may hold at once (override with
+/// `KEYCTL_TEST_POSTGRES_CONNECTIONS`).
+pub const PG_BUDGET: usize = 40;
+
+static PG_SLOTS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
+static PG_FREED: std::sync::Condvar = std::sync::Condvar::new();
+
+fn pg_budget() -> usize {
+    std::env::var("KEYCTL_TEST_POSTGRES_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(PG_BUDGET)
+}
+
+thread_local! {
+    /// Permits the current thread holds: a test that makes a second tenant while it holds
+    /// one gets it without waiting, so that tests waiting for each other cannot deadlock.
+    static HELD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl PgPermit {
+    /// Waits until `n` connections (at most the whole budget) are free and takes them;
+    /// free when this thread already holds a permit.
+    pub fn acquire(n: usize) -> PgPermit {
+        let nested = HELD.with(|h| {
+            h.set(h.get() + 1);
+            h.get() > 1
+        });
+        if nested {
+            return PgPermit(0);
+        }
+        let n = n.clamp(1, pg_budget());
+        let mut used = PG_SLOTS.lock().unwrap_or_else(|e| e.into_inner());
+        while *used + n > pg_budget() {
+            used = PG_FREED.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += n;
+        PgPermit(n)
+    }
+}
+
+impl Drop for PgPermit {
+    fn drop(&mut self) {
+        HELD.with(|h| h.set(h.get().saturating_sub(1)));
+        let mut used = PG_SLOTS.lock().unwrap_or_else(|e| e.into_inner());
+        *used -= self.0;
+        PG_FREED.notify_all();
     }
 }
 
@@ -202,7 +648,7 @@ pub fn bare() -> Command {
 }
 
 /// [`bare_std`] acting as `user` on `db` (for spawning, pipes and ptys).
-pub fn std_cmd(db: &Path, user: &str) -> std::process::Command {
+pub fn std_cmd(db: impl AsRef<std::ffi::OsStr>, user: &str) -> std::process::Command {
     let mut cmd = bare_std();
     cmd.arg("--db").arg(db).arg("--as").arg(user);
     cmd
@@ -266,6 +712,52 @@ pub fn tenant_files(db: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// Everything the tenant stores, as (where, bytes) pairs: on SQLite the file and its
+/// sidecars ([`tenant_files`]); on PostgreSQL every row of every table in the tenant's
+/// schema as text (as `pg_dump` would print it), and the raw bytes of every `bytea`
+/// value, so that a search for a secret or a hash sees all of it.
+pub fn tenant_dump(env: &Env) -> Vec<(String, Vec<u8>)> {
+    if env.is_sqlite() {
+        return tenant_files(&env.db);
+    }
+    let tables: Vec<String> = env
+        .rows(
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
+            &[],
+        )
+        .into_iter()
+        .map(|r| r.s(0))
+        .collect();
+    assert!(tables.iter().any(|t| t == "keys"), "no tenant: {tables:?}");
+    let mut out = Vec::new();
+    for t in tables {
+        let mut bytes = Vec::new();
+        for r in env.rows(&format!("SELECT CAST(t AS text) FROM \"{t}\" t"), &[]) {
+            bytes.extend_from_slice(r.s(0).as_bytes());
+            bytes.push(b'\n');
+        }
+        let blobs: Vec<String> = env
+            .rows(
+                "SELECT column_name::text FROM information_schema.columns WHERE \
+                 table_schema = current_schema() AND table_name = ?1 AND data_type = 'bytea'",
+                &[&t],
+            )
+            .into_iter()
+            .map(|r| r.s(0))
+            .collect();
+        for c in blobs {
+            for r in env.rows(&format!("SELECT \"{c}\" FROM \"{t}\""), &[]) {
+                if let Val::Blob(b) = &r.0[0] {
+                    bytes.extend_from_slice(b);
+                }
+            }
+        }
+        out.push((format!("table {t}"), bytes));
+    }
+    out
+}
+
 /// Moves everything in the WAL into the main file and truncates the WAL.
 pub fn checkpoint(conn: &rusqlite::Connection) {
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
@@ -274,19 +766,26 @@ pub fn checkpoint(conn: &rusqlite::Connection) {
 
 /// Sets `col` of key `id` straight in the file (there must be such a key).
 pub fn set_key(env: &Env, id: &str, col: &str, value: Option<i64>) {
-    let n = env
-        .sql()
-        .execute(
-            &format!("UPDATE keys SET {col} = ?2 WHERE id = ?1"),
-            rusqlite::params![id, value],
-        )
-        .unwrap();
+    let n = env.exec(
+        &format!("UPDATE keys SET {col} = ?2 WHERE id = ?1"),
+        &[&id, &value],
+    );
     assert_eq!(n, 1, "no key {id}");
 }
 
 /// Inserts `n` active keys of `owner` straight into the file (fast, for volume tests),
 /// with their `api-key.generated` events.
 pub fn seed_keys(env: &Env, owner: &str, n: i64) {
+    if !env.is_sqlite() {
+        env.exec(
+            "INSERT INTO keys (id, hash, name, owner, created, updated, expires) \
+             SELECT lpad(i::text, 16, '0'), sha256(i::text::bytea), 'bulk ' || i, $2::text, \
+             $3::bigint, $3::bigint, $3::bigint + 86400 FROM generate_series(1, $1::bigint) i",
+            &[&n, &owner, &now()],
+        );
+        log_seeded_keys_pg(env);
+        return;
+    }
     env.sql()
         .execute(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
@@ -358,23 +857,71 @@ pub fn log_seeded_keys(conn: &rusqlite::Connection) {
     }
 }
 
+/// [`log_seeded_keys`] on a PostgreSQL tenant.
+fn log_seeded_keys_pg(env: &Env) {
+    use keyctl::chain::{GENESIS, chain_hash, hex, unhex};
+    let (mut last, mut prev) = env
+        .row("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", &[])
+        .map(|r| (r.i(0), unhex(&r.s(1)).unwrap()))
+        .unwrap_or((0, GENESIS));
+    let keys = env.rows(
+        "SELECT id, name, owner, created, expires FROM keys k WHERE NOT EXISTS \
+         (SELECT 1 FROM events e WHERE e.key_id = k.id AND e.type = 'api-key.generated') \
+         ORDER BY seq",
+        &[],
+    );
+    let mut values = Vec::new();
+    for r in keys {
+        let (id, name, owner, created, expires) = (r.s(0), r.s(1), r.s(2), r.i(3), r.i(4));
+        let details =
+            serde_json::json!({"name": name, "expires": keyctl::duration::rfc3339(expires)})
+                .to_string();
+        last += 1;
+        prev = chain_hash(
+            &prev,
+            last,
+            created,
+            "api-key.generated",
+            &owner,
+            Some(&id),
+            &details,
+        );
+        values.push((last, created, owner, id, details, hex(&prev)));
+    }
+    for chunk in values.chunks(1000) {
+        // One multi-row INSERT a chunk, with the values quoted as literals: test data.
+        let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|(id, time, owner, key, details, hash)| {
+                format!(
+                    "({id}, {time}, 'api-key.generated', {}, {}, {}, {})",
+                    q(owner),
+                    q(key),
+                    q(details),
+                    q(hash)
+                )
+            })
+            .collect();
+        env.exec(
+            &format!(
+                "INSERT INTO events (id, time, type, actor, key_id, details, hash) VALUES {}",
+                rows.join(", ")
+            ),
+            &[],
+        );
+    }
+}
+
 /// (actor, key_id, details) of every event of `kind`, oldest first.
 pub fn events_of(env: &Env, kind: &str) -> Vec<(String, Option<String>, Value)> {
-    let conn = env.sql();
-    let mut stmt = conn
-        .prepare("SELECT actor, key_id, details FROM events WHERE type = ?1 ORDER BY id")
-        .unwrap();
-    stmt.query_map([kind], |r| {
-        let details: String = r.get(2)?;
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            serde_json::from_str(&details).unwrap(),
-        ))
-    })
-    .unwrap()
-    .collect::<rusqlite::Result<_>>()
-    .unwrap()
+    env.rows(
+        "SELECT actor, key_id, details FROM events WHERE type = ?1 ORDER BY id",
+        &[&kind],
+    )
+    .into_iter()
+    .map(|r| (r.s(0), r.os(1), serde_json::from_str(&r.s(2)).unwrap()))
+    .collect()
 }
 
 /// One stored event.
@@ -389,54 +936,55 @@ pub struct Ev {
 
 /// Events with an ID above `after`, oldest first.
 pub fn events_after(env: &Env, after: i64) -> Vec<Ev> {
-    let c = env.sql();
-    let mut stmt = c
-        .prepare("SELECT id, type, actor, key_id, details FROM events WHERE id > ?1 ORDER BY id")
-        .unwrap();
-    stmt.query_map([after], |r| {
-        Ok(Ev {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            actor: r.get(2)?,
-            key_id: r.get(3)?,
-            details: serde_json::from_str(&r.get::<_, String>(4)?).unwrap(),
-        })
+    env.rows(
+        "SELECT id, type, actor, key_id, details FROM events WHERE id > ?1 ORDER BY id",
+        &[&after],
+    )
+    .into_iter()
+    .map(|r| Ev {
+        id: r.i(0),
+        kind: r.s(1),
+        actor: r.s(2),
+        key_id: r.os(3),
+        details: serde_json::from_str(&r.s(4)).unwrap(),
     })
-    .unwrap()
-    .collect::<Result<_, _>>()
-    .unwrap()
+    .collect()
 }
 
 /// The ID of the newest event (0 when there is none).
 pub fn last_event(env: &Env) -> i64 {
-    env.sql()
-        .query_row("SELECT ifnull(max(id), 0) FROM events", [], |r| r.get(0))
-        .unwrap()
+    env.int("SELECT coalesce(max(id), 0) FROM events", &[])
 }
 
-/// Users, settings and keys as text, one `--` terminated section a table.
+/// Users, settings and keys as text, one `--` terminated section a table (SQL both
+/// backends accept; booleans read as 0/1 on both).
 const SNAPSHOT: [&str; 3] = [
-    "SELECT name||'|'||tenant_admin||'|'||developer||'|'||licence||'|'||created||'|'||auditor \
-     FROM users ORDER BY name",
-    "SELECT enabled||'|'||max_expiry||'|'||max_keys_per_user FROM settings",
-    "SELECT id||'|'||name||'|'||owner||'|'||updated||'|'||expires||'|'||\
-     ifnull(revoked,'-')||'|'||uses||'|'||ifnull(last_used,'-')||'|'||ifnull(replaced_by,'-') \
+    "SELECT name, tenant_admin, developer, licence, created, auditor FROM users ORDER BY name",
+    "SELECT enabled, max_expiry, max_keys_per_user FROM settings",
+    "SELECT id, name, owner, updated, expires, revoked, uses, last_used, replaced_by \
      FROM keys ORDER BY id",
 ];
 
 /// The events table as one more section of a snapshot.
-const SNAPSHOT_EVENTS: &str = "SELECT id||'|'||time||'|'||type||'|'||actor||'|'||ifnull(key_id,'-')||'|'||\
-     details||'|'||hash FROM events ORDER BY id";
+const SNAPSHOT_EVENTS: &str =
+    "SELECT id, time, type, actor, key_id, details, hash FROM events ORDER BY id";
 
-/// The rows of each query (one text column), each section ended by `--`.
+/// The rows of each query, `|`-separated, each section ended by `--`.
 fn snapshot_of(env: &Env, queries: &[&str]) -> String {
-    let c = env.sql();
     let mut out = String::new();
     for q in queries {
-        let mut stmt = c.prepare(q).unwrap();
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
-        for row in rows {
-            out.push_str(&row.unwrap());
+        for row in env.rows(q, &[]) {
+            let cols: Vec<String> = row
+                .0
+                .iter()
+                .map(|v| match v {
+                    Val::Null => "-".to_owned(),
+                    Val::Int(i) => i.to_string(),
+                    Val::Text(t) => t.clone(),
+                    Val::Blob(b) => format!("{b:?}"),
+                })
+                .collect();
+            out.push_str(&cols.join("|"));
             out.push('\n');
         }
         out.push_str("--\n");
@@ -516,7 +1064,7 @@ pub fn tree(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// `keyctl events verify` on `db` must pass.
-pub fn events_verify(db: &Path) {
+pub fn events_verify(db: impl AsRef<std::ffi::OsStr>) {
     let out = std_cmd(db, "admin")
         .args(["events", "verify"])
         .stdin(std::process::Stdio::null())
@@ -532,8 +1080,8 @@ pub fn events_verify(db: &Path) {
 
 /// A tenant with keys enabled and users of every kind: `admin`, `dev` (developer +
 /// licence), `nolic` (developer, no licence), `plain` and `target` (no roles).
-pub fn populated() -> Env {
-    let env = Env::with_dev();
+pub fn populated(b: Backend) -> Env {
+    let env = Env::with_dev(b);
     env.ok("admin", &["users", "add", "nolic", "--role", "developer"]);
     env.ok("admin", &["users", "add", "plain"]);
     env.ok("admin", &["users", "add", "target"]);
