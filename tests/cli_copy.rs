@@ -188,7 +188,7 @@ struct Rich {
 /// A tenant with changed settings, users of every role, keys used, revoked, rotated and
 /// renamed, a key of no recorded identity, and the newest user removed with their keys.
 fn rich() -> Rich {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let db = env.db.clone();
     ok(&db, "admin", &["settings", "set", "max-keys-per-user", "9"]);
     ok(&db, "admin", &["settings", "set", "max-expiry", "60d"]);
@@ -416,7 +416,7 @@ fn a_target_that_is_not_new_is_refused_and_nothing_changes() {
 
 #[test]
 fn a_target_that_cannot_be_created_is_refused_before_the_source_changes() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let file = env.dir.path().join("a-file");
     std::fs::write(&file, b"x").unwrap();
     let before = snapshot_with_events(&env);
@@ -430,7 +430,7 @@ fn a_target_that_cannot_be_created_is_refused_before_the_source_changes() {
 
 #[test]
 fn only_tenant_admins_copy() {
-    let env = populated();
+    let env = populated(Backend::Sqlite);
     env.ok("admin", &["users", "add", "aud", "--role", "auditor"]);
     let to = env.dir.path().join("copy.db");
     for user in ["dev", "aud", "plain"] {
@@ -449,7 +449,7 @@ fn only_tenant_admins_copy() {
 
 #[test]
 fn a_password_in_the_target_url_is_never_shown_or_recorded() {
-    let env = Env::new();
+    let env = Env::new(Backend::Sqlite);
     let before = snapshot_with_events(&env);
     // Nothing listens on port 1: the target cannot be checked, so nothing is written.
     let url = "postgres://keyctl:hunter2secret@127.0.0.1:1/keys?connect_timeout=2";
@@ -461,7 +461,7 @@ fn a_password_in_the_target_url_is_never_shown_or_recorded() {
 
 #[test]
 fn output_is_a_summary_on_stderr_and_json_only_when_asked() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     env.generate("dev", "k");
     let to = env.dir.path().join("plain.db");
     let a = env.run("admin", &["copy", "--to", to.to_str().unwrap()]);
@@ -484,7 +484,7 @@ fn output_is_a_summary_on_stderr_and_json_only_when_asked() {
 
 #[test]
 fn a_large_tenant_copies_without_a_bar_off_a_terminal() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     seed_keys(&env, "dev", 12_000);
     let src = env.db.clone();
     for target in targets(&env) {
@@ -515,7 +515,7 @@ fn a_postgres_schema_that_holds_tables_is_refused_before_the_source_changes() {
     pg.client()
         .batch_execute("CREATE TABLE unrelated (x int)")
         .unwrap();
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     let before = snapshot_with_events(&env);
     let a = env.run("admin", &["copy", "--to", &pg.url]);
     let err = one_line_error(&a, 5);
