@@ -192,6 +192,10 @@ impl BulkAction {
     }
 }
 
+/// Keys a bulk run looks up, then changes, per batch call to storage: few round trips
+/// on PostgreSQL, bounded memory per chunk.
+const BULK_CHUNK: usize = 5_000;
+
 /// What one key of a bulk run writes to the log, once the run is over.
 enum Effect {
     Revoked(Key, RevokeReason),
@@ -214,46 +218,98 @@ pub(crate) fn bulk_in(
     let now = now();
     // Look up and change in ID order, so that a large run walks the ID index and its
     // neighbours' pages once; the results and the events keep the input order.
-    let mut order: Vec<usize> = (0..ids.len()).collect();
+    let mut order: Vec<usize> = (0..ids.len())
+        .filter(|&i| matches!(ids[i], Requested::Id(_)))
+        .collect();
     order.sort_unstable_by(|&a, &b| ids[a].text().cmp(ids[b].text()));
     let mut results = vec![BulkResult::InvalidId; ids.len()];
     let mut effects: Vec<Option<Effect>> = (0..ids.len()).map(|_| None).collect();
-    for i in order {
-        let Requested::Id(id) = &ids[i] else {
+    // In chunks: look a chunk up in one batch call, decide each key exactly as one by
+    // one, then change the chunk's keys in one batch call (PostgreSQL: a few set-based
+    // statements per chunk instead of two round trips per key).
+    let mut rest = &order[..];
+    while !rest.is_empty() {
+        // A chunk never names one ID twice (they sort together): a repeat starts the
+        // next chunk, so it is looked up after the first occurrence's change, as one
+        // by one.
+        let mut len = 1;
+        while len < rest.len()
+            && len < BULK_CHUNK
+            && ids[rest[len]].text() != ids[rest[len - 1]].text()
+        {
+            len += 1;
+        }
+        let (chunk, tail) = rest.split_at(len);
+        rest = tail;
+        let names: Vec<&str> = chunk.iter().map(|&i| ids[i].text()).collect();
+        let found = tx.keys_by_ids(&names, now)?;
+        anyhow::ensure!(
+            found.len() == names.len(),
+            "storage answered {} of {} keys",
+            found.len(),
+            names.len()
+        );
+        // The chunk's keys to change: their input position, ID and key.
+        let mut change: Vec<(usize, &str, Key)> = Vec::new();
+        for ((&i, &id), found) in chunk.iter().zip(&names).zip(found) {
+            let Some((k, owner)) = found else {
+                results[i] = BulkResult::NotFound;
+                continue;
+            };
+            results[i] = match what {
+                BulkAction::Revoke(_) => match k.status {
+                    Status::Revoked => BulkResult::AlreadyRevoked,
+                    Status::Expired => BulkResult::Expired,
+                    Status::Active if dry_run => BulkResult::WouldRevoke,
+                    Status::Active => {
+                        change.push((i, id, k));
+                        BulkResult::Revoked
+                    }
+                },
+                BulkAction::Delete => {
+                    match policy::key_access(op, Action::DeleteKey, scope, owner) {
+                        KeyAccess::Hidden => BulkResult::NotFound,
+                        KeyAccess::NotYours(reason) => {
+                            if !dry_run {
+                                effects[i] = Some(Effect::Denied(reason));
+                            }
+                            BulkResult::NotYours
+                        }
+                        KeyAccess::Allowed if dry_run => BulkResult::WouldDelete,
+                        KeyAccess::Allowed => {
+                            change.push((i, id, k));
+                            BulkResult::Deleted
+                        }
+                    }
+                }
+            };
+        }
+        if change.is_empty() {
             continue;
-        };
-        let Some((k, owner)) = tx.key(id, now)? else {
-            results[i] = BulkResult::NotFound;
-            continue;
-        };
-        results[i] = match what {
-            BulkAction::Revoke(reason) => match k.status {
-                Status::Revoked => BulkResult::AlreadyRevoked,
-                Status::Expired => BulkResult::Expired,
-                Status::Active if dry_run => BulkResult::WouldRevoke,
-                Status::Active => {
-                    if tx.revoke_key(id, now)? {
+        }
+        let targets: Vec<&str> = change.iter().map(|(_, id, _)| *id).collect();
+        match what {
+            BulkAction::Revoke(reason) => {
+                let changed = tx.revoke_keys(&targets, now)?;
+                anyhow::ensure!(
+                    changed.len() == targets.len(),
+                    "storage answered {} of {} revocations",
+                    changed.len(),
+                    targets.len()
+                );
+                for ((i, _, k), changed) in change.into_iter().zip(changed) {
+                    if changed {
                         effects[i] = Some(Effect::Revoked(k, reason));
                     }
-                    BulkResult::Revoked
                 }
-            },
-            BulkAction::Delete => match policy::key_access(op, Action::DeleteKey, scope, owner) {
-                KeyAccess::Hidden => BulkResult::NotFound,
-                KeyAccess::NotYours(reason) => {
-                    if !dry_run {
-                        effects[i] = Some(Effect::Denied(reason));
-                    }
-                    BulkResult::NotYours
-                }
-                KeyAccess::Allowed if dry_run => BulkResult::WouldDelete,
-                KeyAccess::Allowed => {
-                    tx.delete_key(id)?;
+            }
+            BulkAction::Delete => {
+                tx.delete_keys(&targets)?;
+                for (i, _, k) in change {
                     effects[i] = Some(Effect::Deleted(k));
-                    BulkResult::Deleted
                 }
-            },
-        };
+            }
+        }
     }
     let mut log = Appender::new(tx)?;
     for (requested, effect) in ids.iter().zip(effects) {

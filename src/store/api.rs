@@ -213,6 +213,10 @@ pub struct KeyRow {
     pub replaced_by: Option<String>,
 }
 
+/// A key with its owner's identity (none for keys of users removed before identities
+/// existed), as [`Tx::key`] gives it.
+pub type OwnedKey = (Key, Option<i64>);
+
 /// One open transaction on a tenant (read-only inside [`Backend::read`]).
 pub trait Tx {
     // --- users ---
@@ -275,6 +279,24 @@ pub trait Tx {
     fn active_ids_of(&mut self, owner_uid: i64, now: i64) -> Result<Vec<String>>;
     /// Deletes a key.
     fn delete_key(&mut self, id: &str) -> Result<()>;
+    /// Several keys by ID, as [`Tx::key`] gives each: one entry per ID, in the order
+    /// given (`None` where there is no such key; a repeated ID gets the same answer).
+    /// Backends that pay a round trip per statement answer with a few set-based
+    /// statements instead (PostgreSQL: `WHERE id = ANY($2)`); the default asks one by
+    /// one, in the order given.
+    fn keys_by_ids(&mut self, ids: &[&str], now: i64) -> Result<Vec<Option<OwnedKey>>> {
+        ids.iter().map(|id| self.key(id, now)).collect()
+    }
+    /// Revokes the keys among `ids` that are not revoked yet, as [`Tx::revoke_key`] does
+    /// each, one after the other: one entry per ID, in the order given, saying whether
+    /// that ID's key changed (a repeated ID: only its first occurrence).
+    fn revoke_keys(&mut self, ids: &[&str], now: i64) -> Result<Vec<bool>> {
+        ids.iter().map(|id| self.revoke_key(id, now)).collect()
+    }
+    /// Deletes the keys among `ids`, as [`Tx::delete_key`] does each.
+    fn delete_keys(&mut self, ids: &[&str]) -> Result<()> {
+        ids.iter().try_for_each(|id| self.delete_key(id))
+    }
     /// A hint that a run over `items` keys follows (SQLite grows its page cache).
     fn prepare_bulk(&mut self, _items: usize) -> Result<()> {
         Ok(())

@@ -14,8 +14,8 @@ use super::Target;
 use crate::error::{Code, Failure, fail};
 use crate::model::{Event, Key, Operator, Role, Settings, Status, User};
 use crate::store::api::{
-    Backend, Credential, Filter, KeyAgainstLog, KeyRow, NewKey, Query, SortField, TopRow, Tx,
-    UserRow,
+    Backend, Credential, Filter, KeyAgainstLog, KeyRow, NewKey, OwnedKey, Query, SortField, TopRow,
+    Tx, UserRow,
 };
 use anyhow::{Context, Result};
 use postgres::types::ToSql;
@@ -168,8 +168,9 @@ impl Backend for PgBackend {
 /// Appended events, and a copy's key rows, are gathered and sent together (binary
 /// `COPY … FROM STDIN` for more than a few) every [`COPY_BATCH`] rows, before any
 /// method that reads events or key rows back, and before the transaction commits: a
-/// bulk revoke then makes two round trips per key instead of three, and a copy one
-/// per [`COPY_BATCH`] rows. Errors surface in the same transaction, which then rolls
+/// bulk revoke (whose lookups and changes go through the set-based batch methods) then
+/// makes a few round trips per [`ANY_BATCH`] keys, and a copy one per [`COPY_BATCH`]
+/// rows. Errors surface in the same transaction, which then rolls
 /// back whole, as it would have.
 struct PgTx<'t, 'c> {
     tx: &'t mut Transaction<'c>,
@@ -184,6 +185,10 @@ struct PgTx<'t, 'c> {
 
 /// Rows per `COPY`.
 const COPY_BATCH: usize = 10_000;
+
+/// IDs per set-based statement of the batch key methods (`id = ANY($n)`): one round
+/// trip each, a plan that stays an index scan, and a bounded array and result.
+const ANY_BATCH: usize = 5_000;
 
 /// Up to this many gathered events go in as plain `INSERT`s (a `COPY` costs an extra
 /// round trip).
@@ -455,6 +460,12 @@ impl<'t, 'c> PgTx<'t, 'c> {
         Ok(self.tx.query_opt(&stmt, params)?)
     }
 
+    /// Every row of `sql` at once (for results bounded by the caller, e.g. [`ANY_BATCH`]).
+    fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        let stmt = self.prep(sql)?;
+        Ok(self.tx.query(&stmt, params)?)
+    }
+
     fn query_one(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row> {
         let stmt = self.prep(sql)?;
         Ok(self.tx.query_one(&stmt, params)?)
@@ -681,6 +692,23 @@ impl Tx for PgTx<'_, '_> {
         .transpose()
     }
 
+    /// One `SELECT … WHERE id = ANY($2)` per [`ANY_BATCH`] IDs instead of a round trip
+    /// per key.
+    fn keys_by_ids(&mut self, ids: &[&str], now: i64) -> Result<Vec<Option<OwnedKey>>> {
+        let sql = format!("SELECT {} FROM keys WHERE id = ANY($2)", key_columns());
+        let mut out = Vec::with_capacity(ids.len());
+        for batch in ids.chunks(ANY_BATCH) {
+            let mut found: HashMap<String, OwnedKey> = HashMap::with_capacity(batch.len());
+            for r in self.query(&sql, &[&now, &batch])? {
+                let key = key_from(&r)?;
+                let owner: Option<i64> = r.try_get(10)?;
+                found.insert(key.id.clone(), (key, owner));
+            }
+            out.extend(batch.iter().map(|id| found.get(*id).cloned()));
+        }
+        Ok(out)
+    }
+
     fn credential(&mut self, id: &str) -> Result<Option<Credential>> {
         self.query_opt(
             "SELECT k.hash, k.owner, k.expires, k.revoked, \
@@ -760,6 +788,25 @@ impl Tx for PgTx<'_, '_> {
         )? == 1)
     }
 
+    /// One `UPDATE … WHERE id = ANY($1) … RETURNING id` per [`ANY_BATCH`] IDs, with the
+    /// conditions of [`Tx::revoke_key`].
+    fn revoke_keys(&mut self, ids: &[&str], now: i64) -> Result<Vec<bool>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for batch in ids.chunks(ANY_BATCH) {
+            let mut changed = std::collections::HashSet::with_capacity(batch.len());
+            for r in self.query(
+                "UPDATE keys SET revoked = $2, updated = $2 \
+                 WHERE id = ANY($1) AND revoked IS NULL AND expires > $2 RETURNING id",
+                &[&batch, &now],
+            )? {
+                changed.insert(r.try_get::<_, String>(0)?);
+            }
+            // Only a repeated ID's first occurrence changed it, as one by one.
+            out.extend(batch.iter().map(|id| changed.remove(*id)));
+        }
+        Ok(out)
+    }
+
     fn active_ids_of(&mut self, owner_uid: i64, now: i64) -> Result<Vec<String>> {
         let mut ids = Vec::new();
         self.stream(
@@ -776,6 +823,14 @@ impl Tx for PgTx<'_, '_> {
 
     fn delete_key(&mut self, id: &str) -> Result<()> {
         self.execute("DELETE FROM keys WHERE id = $1", &[&id])?;
+        Ok(())
+    }
+
+    /// One `DELETE … WHERE id = ANY($1)` per [`ANY_BATCH`] IDs.
+    fn delete_keys(&mut self, ids: &[&str]) -> Result<()> {
+        for batch in ids.chunks(ANY_BATCH) {
+            self.execute("DELETE FROM keys WHERE id = ANY($1)", &[&batch])?;
+        }
         Ok(())
     }
 

@@ -375,3 +375,47 @@ fn a_large_copy_goes_in_batches_and_a_failed_one_leaves_nothing() {
     .unwrap();
     assert_eq!(head, Some((n, "h".to_owned())));
 }
+
+/// Runs the batch key methods on `db` with `ids` (which repeat some IDs and name one
+/// that does not exist) and says what each answered, as text.
+fn batch_answers(db: &mut Box<dyn Backend>, ids: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    db.write(&mut |tx| {
+        for found in tx.keys_by_ids(ids, NOW)? {
+            out.push(format!("{:?}", found.map(|(k, uid)| (k.id, k.status, uid))));
+        }
+        out.push(format!("{:?}", tx.revoke_keys(ids, NOW)?));
+        for found in tx.keys_by_ids(ids, NOW)? {
+            out.push(format!(
+                "{:?}",
+                found.map(|(k, _)| (k.id, k.status, k.updated))
+            ));
+        }
+        tx.delete_keys(&ids[..3])?;
+        for found in tx.keys_by_ids(ids, NOW)? {
+            out.push(format!("{:?}", found.map(|(k, _)| k.id)));
+        }
+        Ok(())
+    })
+    .unwrap();
+    out
+}
+
+#[test]
+fn batch_key_methods_match_one_by_one() {
+    let Some((_pgdb, mut pg, _dir, mut sq)) = both() else {
+        return;
+    };
+    let (_, keys, _) = rows();
+    // Input order (not ID order), a repeat, and an ID that does not exist.
+    let mut ids: Vec<&str> = keys.iter().rev().map(|k| k.id.as_str()).collect();
+    ids.insert(2, "nosuchkey0000000");
+    ids.push(&keys[1].id);
+    ids.push(&keys[1].id);
+    let on_sqlite = batch_answers(&mut sq, &ids);
+    assert_eq!(batch_answers(&mut pg, &ids), on_sqlite);
+    // The 7 active keys changed, each once: a repeat after its first occurrence did not.
+    let changed = &on_sqlite[ids.len()];
+    assert_eq!(changed.matches("true").count(), 7, "{changed}");
+    assert!(changed.ends_with("false, false]"), "{changed}");
+}
