@@ -731,10 +731,11 @@ fn server_stopped_immediately_mid_bulk_revoke_is_all_or_nothing() {
     let env = Env::with_dev();
     seed_keys(&env, "dev", keys as i64);
     let fresh = || {
-        cluster
-            .admin()
-            .batch_execute("DROP DATABASE IF EXISTS keyctl WITH (FORCE); CREATE DATABASE keyctl")
+        let mut admin = cluster.admin();
+        admin
+            .batch_execute("DROP DATABASE IF EXISTS keyctl WITH (FORCE)")
             .unwrap();
+        admin.batch_execute("CREATE DATABASE keyctl").unwrap();
         let a = env
             .cmd("admin")
             .args(["copy", "--to", &tenant])
@@ -810,6 +811,7 @@ fn server_stopped_immediately_mid_bulk_revoke_is_all_or_nothing() {
             eprintln!("round {round}: the revoke committed before the stop");
         } else {
             let line = plain_failure(&out, &target, &[]);
+            assert!(line.contains("connection"), "round {round}: {line}");
             eprintln!(
                 "round {round}: lock held {locked}, {} ; client exit 1 after {exited:?}: {line}",
                 if done { "complete" } else { "untouched" }
@@ -848,9 +850,11 @@ fn a_wrong_password_and_a_stopped_server_are_plain_failures() {
     let (right, wrong) = ("Right-pw-4vK9", "Wrong-pw-8zJ2");
     cluster
         .admin()
-        .batch_execute(&format!(
-            "CREATE ROLE pwuser LOGIN PASSWORD '{right}'; CREATE DATABASE pwdb OWNER pwuser"
-        ))
+        .batch_execute(&format!("CREATE ROLE pwuser LOGIN PASSWORD '{right}'"))
+        .unwrap();
+    cluster
+        .admin()
+        .batch_execute("CREATE DATABASE pwdb OWNER pwuser")
         .unwrap();
     let secrets = [right, wrong];
     let target = format!("pwuser@127.0.0.1:{}/pwdb", cluster.port);
@@ -861,7 +865,12 @@ fn a_wrong_password_and_a_stopped_server_are_plain_failures() {
     let o = run(&with(right), "admin", &["init", "--admin", "admin"], "");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     for s in secrets {
-        assert!(!text(&o.stdout).contains(s) && !text(&o.stderr).contains(s));
+        assert!(
+            !text(&o.stdout).contains(s) && !text(&o.stderr).contains(s),
+            "the password is in the output of init: {}{}",
+            text(&o.stdout),
+            text(&o.stderr)
+        );
     }
     let mut owner =
         postgres::Client::connect(&with(right), postgres::NoTls).expect("pwuser connects");

@@ -9,7 +9,8 @@ pub fn run(ctx: &Ctx, admin: &str) -> Result<u8> {
     Tenant::create(&path, admin, &ctx.operator_name())?;
     note!(
         "created tenant {} with tenant admin '{admin}'; API keys are disabled until `keyctl settings enable`",
-        path.display()
+        // A URL's password is never shown (SPEC §11 "Failures are plain").
+        keyctl::display_location(&path)
     );
     Ok(0)
 }
