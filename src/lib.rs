@@ -50,6 +50,6 @@ pub use keys::{BulkOutcome, BulkResult, Expiry, Generated, check_key_id};
 pub use model::{Event, Key, Role, Settings, Status, User};
 pub use rotate::Rotated;
 pub use settings::SettingChange;
-pub use store::{Filter as EventFilter, Query as KeyQuery, SortField, TopRow};
+pub use store::{Filter as EventFilter, Query as KeyQuery, SortField, TopRow, display_location};
 pub use tenant::{Change, Tenant, check_key_name, check_user_name, now};
 pub use verify::{Rejection, Verified, Verifier};

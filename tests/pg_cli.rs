@@ -229,6 +229,8 @@ fn sixteen_processes_against_a_limit_of_five_make_exactly_five() {
     let Some(pg) = Pg::with_dev() else {
         return;
     };
+    pg.ok("admin", &["settings", "set", "max-keys-per-user", "5"]);
+    // All 16 are spawned before any is waited on; each process is its own connection.
     let children: Vec<_> = (0..16)
         .map(|i| {
             let mut c = bare_std();
@@ -243,18 +245,65 @@ fn sixteen_processes_against_a_limit_of_five_make_exactly_five() {
             c.spawn().unwrap()
         })
         .collect();
-    let mut ok = 0;
+    let mut made = Vec::new();
+    let mut refused = 0;
     for child in children {
         let out = child.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
+        // No lock, deadlock, serialisation or driver text reaches a user.
+        for bad in [
+            "lock", "deadlock", "serializ", "busy", "db error", "panicked",
+        ] {
+            assert!(!err.to_lowercase().contains(bad), "{err}");
+        }
         match out.status.code() {
-            Some(0) => ok += 1,
-            Some(5) => assert!(err.contains("key limit reached"), "{err}"),
+            // `-q` prints the key, kc_ID_SECRET.
+            Some(0) => made.push(
+                String::from_utf8(out.stdout)
+                    .unwrap()
+                    .trim()
+                    .split('_')
+                    .nth(1)
+                    .unwrap()
+                    .to_owned(),
+            ),
+            Some(5) => {
+                refused += 1;
+                assert!(err.starts_with("error: "), "{err}");
+                assert_eq!(err.lines().count(), 1, "{err}");
+                assert!(err.contains("key limit reached"), "{err}");
+                assert!(err.contains("the maximum is 5"), "{err}");
+                assert!(out.stdout.is_empty(), "a refusal printed data");
+            }
             other => panic!("exit {other:?}: {err}"),
         }
     }
-    assert_eq!(ok, 5);
+    assert_eq!((made.len(), refused), (5, 11));
     assert_eq!(pg.count("SELECT count(*) FROM keys"), 5);
+    let mut listed: Vec<String> = pg
+        .ok("admin", &["keys", "list", "--status", "active", "-q"])
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    listed.sort();
+    made.sort();
+    assert_eq!(listed, made);
+    assert_eq!(
+        pg.count("SELECT count(*) FROM events WHERE type = 'api-key.generated'"),
+        5
+    );
+    assert_eq!(
+        pg.count(
+            "SELECT count(*) FROM events WHERE type = 'access.denied' \
+             AND details LIKE '%key limit reached%'"
+        ),
+        11
+    );
+    assert_eq!(
+        pg.count("SELECT max(id) - count(*) FROM events"),
+        0,
+        "the chain has no gaps"
+    );
     assert!(
         pg.ok("admin", &["events", "verify"])
             .contains("chain intact")

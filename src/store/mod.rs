@@ -61,7 +61,7 @@ pub(crate) fn check_new(db: &Path) -> Result<()> {
 
 /// How a database location is named in messages and in the log: a file path as given,
 /// a PostgreSQL URL without its password.
-pub(crate) fn display_location(db: &Path) -> String {
+pub fn display_location(db: &Path) -> String {
     if is_postgres(db) {
         pg::redacted(&db.to_string_lossy())
     } else {
