@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'keyctl' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -43,7 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
         }
         'keyctl;init' {
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The first tenant admin')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -55,7 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;users' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -74,7 +74,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;users;list' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -87,7 +87,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
         }
         'keyctl;users;add' {
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Give this role (repeatable)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--licence', '--licence', [CompletionResultType]::ParameterName, 'Give a licence (needed to generate keys)')
@@ -100,7 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;users;grant' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -112,7 +112,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;users;ungrant' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -124,7 +124,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;users;licence' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -136,7 +136,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;users;remove' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required off a terminal)')
@@ -180,7 +180,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;settings' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -197,7 +197,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;settings;show' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -209,7 +209,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;settings;enable' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -221,7 +221,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;settings;disable' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required off a terminal)')
@@ -234,7 +234,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;settings;set' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -249,7 +249,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;settings;set;max-expiry' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -261,7 +261,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;settings;set;max-keys-per-user' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -319,7 +319,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;keys' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -344,7 +344,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Description of the key (asked for on a terminal when missing)')
             [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime, at most the tenant''s max-expiry [default: max-expiry]')
             [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Expiry time (RFC 3339), within max-expiry from now')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -361,7 +361,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, 'Only active keys expiring within this duration, e.g. 7d')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by this column, ascending [default: newest first]')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N keys')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Reverse the order')
@@ -379,7 +379,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, 'Only active keys expiring within this duration, e.g. 7d')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by this column, ascending [default: newest first]')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N keys')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Reverse the order')
@@ -392,7 +392,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;keys;show' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -404,7 +404,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;keys;rename' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -418,7 +418,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
         'keyctl;keys;revoke' {
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Checklist: only keys of this owner')
             [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Checklist: only keys whose name, ID or owner contains TERM')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required off a terminal)')
@@ -432,7 +432,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;keys;delete' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required off a terminal)')
@@ -449,7 +449,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long the old key keeps working, e.g. 1h; 0 stops it at once [default: 0]')
             [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the new key, at most the tenant''s max-expiry [default: max-expiry]')
             [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Expiry time of the new key (RFC 3339), within max-expiry from now')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -461,7 +461,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;keys;verify' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -518,7 +518,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
         'keyctl;revoke' {
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Checklist: only keys of this owner')
             [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Checklist: only keys whose name, ID or owner contains TERM')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required off a terminal)')
@@ -538,7 +538,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events since T (RFC 3339, or a duration meaning that long ago: 1h, 7d)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events until T (RFC 3339, or a duration meaning that long ago)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N events (the newest)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Print the matching events oldest first, then each new one as it is appended, until interrupted (JSON: one object per line)')
@@ -557,7 +557,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;events;show' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -570,7 +570,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
         }
         'keyctl;events;verify' {
             [CompletionResult]::new('--anchor', '--anchor', [CompletionResultType]::ParameterName, 'Also require the chain to pass through ID:HASH (from `events head`)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -582,7 +582,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;events;head' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -596,7 +596,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
         'keyctl;events;top' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Window start (RFC 3339 or a duration ago) [default: 24h]')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N keys')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -632,7 +632,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
         }
         'keyctl;copy' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The new database: a file that does not exist yet, or a postgres:// URL of an empty schema')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')
@@ -644,7 +644,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;completions' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database file [default: keyctl.db in the platform data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this user [default: the OS login name]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print IDs only, one per line, where a command lists things')

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
     }
     var completions = [
         &'keyctl'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -39,7 +39,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;init'= {
             cand --admin 'The first tenant admin'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -50,7 +50,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;users'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -68,7 +68,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'keyctl;users;list'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -80,7 +80,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;users;add'= {
             cand --role 'Give this role (repeatable)'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand --licence 'Give a licence (needed to generate keys)'
@@ -92,7 +92,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;users;grant'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -103,7 +103,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;users;ungrant'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -114,7 +114,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;users;licence'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -125,7 +125,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;users;remove'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand --yes 'Do not ask for confirmation (required off a terminal)'
@@ -160,7 +160,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;users;help;help'= {
         }
         &'keyctl;settings'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -176,7 +176,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'keyctl;settings;show'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -187,7 +187,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;settings;enable'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -198,7 +198,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;settings;disable'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand --yes 'Do not ask for confirmation (required off a terminal)'
@@ -210,7 +210,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;settings;set'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -224,7 +224,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'keyctl;settings;set;max-expiry'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -235,7 +235,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;settings;set;max-keys-per-user'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -280,7 +280,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;settings;help;help'= {
         }
         &'keyctl;keys'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -304,7 +304,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --name 'Description of the key (asked for on a terminal when missing)'
             cand --expires-in 'Lifetime, at most the tenant''s max-expiry [default: max-expiry]'
             cand --expires-at 'Expiry time (RFC 3339), within max-expiry from now'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -320,7 +320,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --expiring-within 'Only active keys expiring within this duration, e.g. 7d'
             cand --sort 'Sort by this column, ascending [default: newest first]'
             cand --limit 'At most N keys'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand --reverse 'Reverse the order'
@@ -337,7 +337,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --expiring-within 'Only active keys expiring within this duration, e.g. 7d'
             cand --sort 'Sort by this column, ascending [default: newest first]'
             cand --limit 'At most N keys'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand --reverse 'Reverse the order'
@@ -349,7 +349,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;keys;show'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -360,7 +360,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;keys;rename'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -373,7 +373,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;keys;revoke'= {
             cand --owner 'Checklist: only keys of this owner'
             cand --search 'Checklist: only keys whose name, ID or owner contains TERM'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand --yes 'Do not ask for confirmation (required off a terminal)'
@@ -386,7 +386,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;keys;delete'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand --yes 'Do not ask for confirmation (required off a terminal)'
@@ -402,7 +402,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --grace 'How long the old key keeps working, e.g. 1h; 0 stops it at once [default: 0]'
             cand --expires-in 'Lifetime of the new key, at most the tenant''s max-expiry [default: max-expiry]'
             cand --expires-at 'Expiry time of the new key (RFC 3339), within max-expiry from now'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -413,7 +413,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;keys;verify'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -458,7 +458,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;revoke'= {
             cand --owner 'Checklist: only keys of this owner'
             cand --search 'Checklist: only keys whose name, ID or owner contains TERM'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand --yes 'Do not ask for confirmation (required off a terminal)'
@@ -477,7 +477,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --since 'Only events since T (RFC 3339, or a duration meaning that long ago: 1h, 7d)'
             cand --until 'Only events until T (RFC 3339, or a duration meaning that long ago)'
             cand --limit 'At most N events (the newest)'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -f 'Print the matching events oldest first, then each new one as it is appended, until interrupted (JSON: one object per line)'
@@ -495,7 +495,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'keyctl;events;show'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -507,7 +507,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;events;verify'= {
             cand --anchor 'Also require the chain to pass through ID:HASH (from `events head`)'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -518,7 +518,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;events;head'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -531,7 +531,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;events;top'= {
             cand --since 'Window start (RFC 3339 or a duration ago) [default: 24h]'
             cand --limit 'At most N keys'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -560,7 +560,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;copy'= {
             cand --to 'The new database: a file that does not exist yet, or a postgres:// URL of an empty schema'
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'
@@ -571,7 +571,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;completions'= {
-            cand --db 'Tenant database file [default: keyctl.db in the platform data directory]'
+            cand --db 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]'
             cand --as 'Act as this user [default: the OS login name]'
             cand --format 'Output format'
             cand -q 'Print IDs only, one per line, where a command lists things'

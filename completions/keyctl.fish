@@ -24,7 +24,7 @@ function __fish_keyctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c keyctl -n "__fish_keyctl_needs_command" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_needs_command" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_needs_command" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_needs_command" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -42,7 +42,7 @@ complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "copy" -d 'Copy the wh
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand init" -l admin -d 'The first tenant admin' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand init" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand init" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand init" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand init" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -50,7 +50,7 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand init" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand init" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand users; and not __fish_seen_subcommand_from list add grant ungrant licence remove help" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand users; and not __fish_seen_subcommand_from list add grant ungrant licence remove help" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and not __fish_seen_subcommand_from list add grant ungrant licence remove help" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and not __fish_seen_subcommand_from list add grant ungrant licence remove help" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -65,7 +65,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand users; and not __fish_seen
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and not __fish_seen_subcommand_from list add grant ungrant licence remove help" -f -a "licence" -d 'Give or take a user\'s licence'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and not __fish_seen_subcommand_from list add grant ungrant licence remove help" -f -a "remove" -d 'Remove a user and revoke all their active keys'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and not __fish_seen_subcommand_from list add grant ungrant licence remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from list" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from list" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -76,7 +76,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_sub
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -l role -d 'Give this role (repeatable)' -r -f -a "developer\t'Generates, renames and deletes their own keys'
 tenant-admin\t'Manages users, settings, revocation and events'
 auditor\t'Reads everything (keys, events, users, settings) and changes nothing'"
-complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -85,7 +85,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_sub
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from grant" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from grant" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from grant" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from grant" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -93,7 +93,7 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from grant" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from grant" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from grant" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from ungrant" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from ungrant" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from ungrant" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from ungrant" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -101,7 +101,7 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from ungrant" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from ungrant" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from ungrant" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from licence" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from licence" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from licence" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from licence" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -109,7 +109,7 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from licence" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from licence" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from licence" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from remove" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from remove" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from remove" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from remove" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -125,7 +125,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_sub
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "licence" -d 'Give or take a user\'s licence'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a user and revoke all their active keys'
 complete -c keyctl -n "__fish_keyctl_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and not __fish_seen_subcommand_from show enable disable set help" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and not __fish_seen_subcommand_from show enable disable set help" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and not __fish_seen_subcommand_from show enable disable set help" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and not __fish_seen_subcommand_from show enable disable set help" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -138,7 +138,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and not __fish_s
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and not __fish_seen_subcommand_from show enable disable set help" -f -a "disable" -d 'Turn API keys off: every key stops verifying until enabled again'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and not __fish_seen_subcommand_from show enable disable set help" -f -a "set" -d 'Change a setting; affects only keys generated afterwards'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and not __fish_seen_subcommand_from show enable disable set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from show" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from show" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from show" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -146,7 +146,7 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from enable" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from enable" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from enable" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from enable" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -154,7 +154,7 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from disable" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from disable" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from disable" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from disable" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -163,7 +163,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -179,7 +179,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Turn API keys off: every key stops verifying until enabled again'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting; affects only keys generated afterwards'
 complete -c keyctl -n "__fish_keyctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_subcommand_from generate list search show rename revoke delete rotate verify help" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -200,7 +200,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and not __fish_seen_
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from generate" -l name -d 'Description of the key (asked for on a terminal when missing)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from generate" -l expires-in -d 'Lifetime, at most the tenant\'s max-expiry [default: max-expiry]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from generate" -l expires-at -d 'Expiry time (RFC 3339), within max-expiry from now' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from generate" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from generate" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from generate" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from generate" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -223,7 +223,7 @@ status\t''
 last-used\t''
 uses\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from list" -l limit -d 'At most N keys' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from list" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from list" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from list" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -247,7 +247,7 @@ status\t''
 last-used\t''
 uses\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from search" -l limit -d 'At most N keys' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from search" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from search" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from search" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from search" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -256,7 +256,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subc
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from search" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from show" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from show" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from show" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -264,7 +264,7 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rename" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rename" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rename" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rename" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -274,7 +274,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subc
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l owner -d 'Checklist: only keys of this owner' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l search -d 'Checklist: only keys whose name, ID or owner contains TERM' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -284,7 +284,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subc
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from delete" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from delete" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from delete" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from delete" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -297,7 +297,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subc
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l grace -d 'How long the old key keeps working, e.g. 1h; 0 stops it at once [default: 0]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l expires-in -d 'Lifetime of the new key, at most the tenant\'s max-expiry [default: max-expiry]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l expires-at -d 'Expiry time of the new key (RFC 3339), within max-expiry from now' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -305,7 +305,7 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from verify" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from verify" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from verify" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from verify" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -325,7 +325,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subc
 complete -c keyctl -n "__fish_keyctl_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l owner -d 'Checklist: only keys of this owner' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l search -d 'Checklist: only keys whose name, ID or owner contains TERM' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -341,7 +341,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_see
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -l since -d 'Only events since T (RFC 3339, or a duration meaning that long ago: 1h, 7d)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -l until -d 'Only events until T (RFC 3339, or a duration meaning that long ago)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -l limit -d 'At most N events (the newest)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -355,7 +355,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_see
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -f -a "head" -d 'Print the newest event as ID:HASH, to keep elsewhere as an anchor'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -f -a "top" -d 'Keys ranked by uses in a window, to spot extensive use'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from show verify head top help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from show" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from show" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from show" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -364,7 +364,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_su
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from verify" -l anchor -d 'Also require the chain to pass through ID:HASH (from `events head`)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from verify" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from verify" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from verify" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from verify" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -372,7 +372,7 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from head" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from head" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from head" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from head" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -382,7 +382,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_su
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from head" -s V -l version -d 'Print version'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from top" -l since -d 'Window start (RFC 3339 or a duration ago) [default: 24h]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from top" -l limit -d 'At most N keys' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from top" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from top" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from top" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from top" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -396,7 +396,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_su
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "top" -d 'Keys ranked by uses in a window, to spot extensive use'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -l to -d 'The new database: a file that does not exist yet, or a postgres:// URL of an empty schema' -r -F
-complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'
@@ -404,7 +404,7 @@ csv\t'A header row, then rows (RFC 4180)'"
 complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -s q -l quiet -d 'Print IDs only, one per line, where a command lists things'
 complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand copy" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l db -d 'Tenant database file [default: keyctl.db in the platform data directory]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l db -d 'Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data directory]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l as -d 'Act as this user [default: the OS login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t'A table for people, fitted to the terminal'
 json\t'One JSON document (an array for lists)'

@@ -9,15 +9,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::str::FromStr;
 
-/// Administer API keys: one SQLite file is one tenant.
+/// Administer API keys: a tenant in one SQLite file, or in PostgreSQL.
 #[derive(Debug, Parser)]
 #[command(
     name = "keyctl",
     version,
     about = "Administer API keys: users and roles, settings, keys, and a tamper-evident audit log",
-    long_about = "Administer API keys for one tenant kept in one SQLite file: its users and \
-                  their roles, its API-key settings, its keys (only hashes of their secrets) \
-                  and a tamper-evident audit log.",
+    long_about = "Administer API keys for one tenant, kept in one SQLite file or in a \
+                  PostgreSQL database that many hosts share: its users and their roles, its \
+                  API-key settings, its keys (only hashes of their secrets) and a \
+                  tamper-evident audit log.",
     after_help = "Exit codes: 0 success, 1 runtime failure, 2 usage, 3 not found, \
                   4 permission denied, 5 refused by policy or state, 6 partial bulk result.",
     propagate_version = true
@@ -33,8 +34,18 @@ pub struct Cli {
 /// Flags accepted before or after any subcommand.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Tenant database file [default: keyctl.db in the platform data directory]
-    #[arg(long, global = true, env = "KEYCTL_DB", value_name = "PATH")]
+    /// Tenant database: a file, or a postgres://user@host[:port]/dbname URL (its password
+    /// best in PGPASSWORD or ~/.pgpass) [default: keyctl.db in the platform data
+    /// directory]
+    // `hide_env_values`: help must never print KEYCTL_DB's value, which may be a URL
+    // holding a password (SPEC §11).
+    #[arg(
+        long,
+        global = true,
+        env = "KEYCTL_DB",
+        hide_env_values = true,
+        value_name = "PATH|URL"
+    )]
     pub db: Option<PathBuf>,
 
     /// Act as this user [default: the OS login name]

@@ -316,3 +316,33 @@ backends! {
             .success();
     }
 }
+
+/// SPEC §11: a password in a `postgres://` URL is never shown, and `--help` is named
+/// there explicitly. clap prints an `env` argument's value in help by default, so a
+/// `KEYCTL_DB` URL with a password was printed by every `--help`.
+#[test]
+fn help_never_prints_keyctl_db_or_its_password() {
+    let url = "postgres://alice:pw-in-help-3f9a@host-7c1e.invalid/tenant";
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["keys", "--help"],
+        &["keys", "list", "--help"],
+        &["copy", "--help"],
+        &["events", "--help"],
+    ] {
+        let out = bare().env("KEYCTL_DB", url).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(text.contains("KEYCTL_DB"), "{args:?}: {text}");
+        assert!(
+            !text.contains("pw-in-help-3f9a"),
+            "{args:?} printed the password"
+        );
+        assert!(
+            !text.contains("host-7c1e.invalid"),
+            "{args:?} printed KEYCTL_DB's value"
+        );
+    }
+}
