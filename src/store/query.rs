@@ -3,7 +3,7 @@
 //! Each backend adds its own search clause and limit, and converts the [`Arg`]s.
 
 use crate::model::Status;
-use crate::store::api::{Query, SortField};
+use crate::store::api::{Filter, Query, SortField};
 
 /// A value bound to a placeholder of a [`KeyQuery`].
 pub(crate) enum Arg {
@@ -94,6 +94,38 @@ impl KeyQuery {
         self.sql
             .push_str(&format!(" ORDER BY {field} {dir}, seq {dir}"));
     }
+}
+
+/// The `WHERE` clause of the event filter `f` (without its limit) and its arguments;
+/// `all` is the backend's condition that always holds, `placeholder(n)` names the `n`th
+/// argument (from 1).
+pub(crate) fn event_filter(
+    f: &Filter,
+    all: &str,
+    placeholder: fn(usize) -> String,
+) -> (String, Vec<Arg>) {
+    let mut sql = format!(" WHERE {all}");
+    let mut args: Vec<Arg> = Vec::new();
+    let mut add = |clause: &str, v: Arg| {
+        args.push(v);
+        sql.push_str(&format!(" AND {clause} {}", placeholder(args.len())));
+    };
+    if let Some(k) = &f.key_id {
+        add("key_id =", Arg::Text(k.clone()));
+    }
+    if let Some(a) = &f.actor {
+        add("actor =", Arg::Text(a.clone()));
+    }
+    if let Some(t) = &f.kind {
+        add("type =", Arg::Text(t.clone()));
+    }
+    if let Some(s) = f.since {
+        add("time >=", Arg::Int(s));
+    }
+    if let Some(u) = f.until {
+        add("time <=", Arg::Int(u));
+    }
+    (sql, args)
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE`/`ILIKE … ESCAPE '\'` pattern of a substring.

@@ -17,7 +17,7 @@ use crate::store::api::{
     Backend, Credential, Filter, KeyAgainstLog, KeyRow, NewKey, OwnedKey, Query, SortField, TopRow,
     Tx, UserRow,
 };
-use crate::store::query::{Arg, KeyQuery, like_literal};
+use crate::store::query::{Arg, KeyQuery, event_filter, like_literal};
 use anyhow::{Context, Result};
 use postgres::types::ToSql;
 use postgres::{Client, Row, Statement, Transaction};
@@ -302,28 +302,16 @@ fn event_from(row: &Row) -> Result<Event> {
 
 /// The `WHERE` clause of `f` (without its limit), its parameters numbered from `$1`.
 fn filter_sql(f: &Filter) -> (String, Vec<Param>) {
-    let mut sql = String::from(" WHERE true");
-    let mut args: Vec<Param> = Vec::new();
-    let mut add = |clause: &str, v: Param| {
-        args.push(v);
-        sql.push_str(&format!(" AND {clause} ${}", args.len()));
-    };
-    if let Some(k) = &f.key_id {
-        add("key_id =", Box::new(k.clone()));
+    let (sql, args) = event_filter(f, "true", |n| format!("${n}"));
+    (sql, args.into_iter().map(param).collect())
+}
+
+/// A neutral argument as a driver parameter.
+fn param(a: Arg) -> Param {
+    match a {
+        Arg::Int(i) => Box::new(i),
+        Arg::Text(t) => Box::new(t),
     }
-    if let Some(a) = &f.actor {
-        add("actor =", Box::new(a.clone()));
-    }
-    if let Some(t) = &f.kind {
-        add("type =", Box::new(t.clone()));
-    }
-    if let Some(s) = f.since {
-        add("time >=", Box::new(s));
-    }
-    if let Some(u) = f.until {
-        add("time <=", Box::new(u));
-    }
-    (sql, args)
 }
 
 /// A limit as a `bigint` parameter.
@@ -633,16 +621,7 @@ impl Tx for PgTx<'_, '_> {
             let n = kq.bind(Arg::Int(limit_param(l)));
             kq.sql.push_str(&format!(" LIMIT {n}"));
         }
-        let args: Vec<Param> = kq
-            .args
-            .into_iter()
-            .map(|a| -> Param {
-                match a {
-                    Arg::Int(i) => Box::new(i),
-                    Arg::Text(t) => Box::new(t),
-                }
-            })
-            .collect();
+        let args: Vec<Param> = kq.args.into_iter().map(param).collect();
         let sql = kq.sql;
         self.stream(&sql, &refs(&args), &mut |row| each(key_from(row)?))
     }

@@ -50,6 +50,14 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Key> {
     })
 }
 
+/// A neutral argument as a SQLite value.
+pub(super) fn value(a: Arg) -> Value {
+    match a {
+        Arg::Int(i) => Value::Integer(i),
+        Arg::Text(t) => Value::Text(t),
+    }
+}
+
 /// Streams the keys matching `q` (and owned by the identity `owner_uid`, when given) to
 /// `each`, evaluated at time `now`.
 pub fn list(
@@ -87,10 +95,7 @@ pub fn list(
     {
         kq.sql.push_str(&format!(" LIMIT {l}"));
     }
-    let args = kq.args.into_iter().map(|a| match a {
-        Arg::Int(i) => Value::Integer(i),
-        Arg::Text(t) => Value::Text(t),
-    });
+    let args = kq.args.into_iter().map(value);
     let sql = kq.sql;
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(args))?;
