@@ -4,6 +4,7 @@
 
 mod api;
 pub(crate) mod pg;
+mod query;
 mod sqlite;
 
 pub use api::{Backend, Filter, KeyAgainstLog, NewKey, Query, SortField, TopRow, Tx};

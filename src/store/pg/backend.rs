@@ -17,6 +17,7 @@ use crate::store::api::{
     Backend, Credential, Filter, KeyAgainstLog, KeyRow, NewKey, OwnedKey, Query, SortField, TopRow,
     Tx, UserRow,
 };
+use crate::store::query::{Arg, KeyQuery, event_filter, like_literal};
 use anyhow::{Context, Result};
 use postgres::types::ToSql;
 use postgres::{Client, Row, Statement, Transaction};
@@ -75,12 +76,7 @@ impl PgBackend {
         usage: bool,
         f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
     ) -> Result<()> {
-        let PgBackend {
-            client,
-            target,
-            stmts,
-        } = self;
-        let result = (|| -> Result<()> {
+        self.with_client(|client, stmts, target| {
             let mut tx = super::begin_write(client)?;
             if usage {
                 tx.batch_execute("SET LOCAL synchronous_commit = off")?;
@@ -89,8 +85,21 @@ impl PgBackend {
             f(&mut t)?;
             t.flush()?;
             super::commit(tx, target)
-        })();
-        result.map_err(|e| plain(e, target))
+        })
+    }
+
+    /// Runs `body` on the connection and its prepared statements; a driver error
+    /// becomes one plain line naming the database.
+    fn with_client(
+        &mut self,
+        body: impl FnOnce(&mut Client, &mut HashMap<String, Statement>, &Target) -> Result<()>,
+    ) -> Result<()> {
+        let PgBackend {
+            client,
+            target,
+            stmts,
+        } = self;
+        body(client, stmts, target).map_err(|e| plain(e, target))
     }
 }
 
@@ -136,18 +145,12 @@ fn plain(e: anyhow::Error, target: &impl std::fmt::Display) -> anyhow::Error {
 
 impl Backend for PgBackend {
     fn read(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        let PgBackend {
-            client,
-            target,
-            stmts,
-        } = self;
-        let result = (|| -> Result<()> {
+        self.with_client(|client, stmts, _| {
             let mut tx = super::begin_read(client)?;
             f(&mut PgTx::new(&mut tx, stmts))?;
             tx.rollback()?;
             Ok(())
-        })();
-        result.map_err(|e| plain(e, target))
+        })
     }
 
     fn write(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
@@ -264,20 +267,6 @@ fn sort_sql(field: SortField) -> &'static str {
     }
 }
 
-/// Escapes `%`, `_` and `\` for an `ILIKE … ESCAPE '\'` pattern of a substring.
-fn like_literal(term: &str) -> String {
-    let mut out = String::with_capacity(term.len() + 2);
-    out.push('%');
-    for c in term.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
 const EVENT_COLUMNS: &str = "id, time, type, actor, key_id, details, hash";
 
 /// An event row; a value that cannot be read (changed by other means) is an error
@@ -313,28 +302,16 @@ fn event_from(row: &Row) -> Result<Event> {
 
 /// The `WHERE` clause of `f` (without its limit), its parameters numbered from `$1`.
 fn filter_sql(f: &Filter) -> (String, Vec<Param>) {
-    let mut sql = String::from(" WHERE true");
-    let mut args: Vec<Param> = Vec::new();
-    let mut add = |clause: &str, v: Param| {
-        args.push(v);
-        sql.push_str(&format!(" AND {clause} ${}", args.len()));
-    };
-    if let Some(k) = &f.key_id {
-        add("key_id =", Box::new(k.clone()));
+    let (sql, args) = event_filter(f, "true", |n| format!("${n}"));
+    (sql, args.into_iter().map(param).collect())
+}
+
+/// A neutral argument as a driver parameter.
+fn param(a: Arg) -> Param {
+    match a {
+        Arg::Int(i) => Box::new(i),
+        Arg::Text(t) => Box::new(t),
     }
-    if let Some(a) = &f.actor {
-        add("actor =", Box::new(a.clone()));
-    }
-    if let Some(t) = &f.kind {
-        add("type =", Box::new(t.clone()));
-    }
-    if let Some(s) = f.since {
-        add("time >=", Box::new(s));
-    }
-    if let Some(u) = f.until {
-        add("time <=", Box::new(u));
-    }
-    (sql, args)
 }
 
 /// A limit as a `bigint` parameter.
@@ -628,58 +605,24 @@ impl Tx for PgTx<'_, '_> {
         now: i64,
         each: &mut dyn FnMut(Key) -> Result<()>,
     ) -> Result<()> {
-        // $1 is always `now`, so the status expressions can use it.
-        let mut args: Vec<Param> = vec![Box::new(now)];
-        let mut sql = format!("SELECT {} FROM keys WHERE true", key_columns());
-        if let Some(uid) = owner_uid {
-            args.push(Box::new(uid));
-            sql.push_str(&format!(" AND owner_uid = ${}", args.len()));
-        }
-        if let Some(owner) = &q.owner {
-            args.push(Box::new(owner.clone()));
-            sql.push_str(&format!(" AND owner = ${}", args.len()));
-        }
-        if !q.statuses.is_empty() {
-            let parts: Vec<&str> = q
-                .statuses
-                .iter()
-                .map(|s| match s {
-                    Status::Active => "(revoked IS NULL AND expires > $1)",
-                    Status::Expired => "(revoked IS NULL AND expires <= $1)",
-                    Status::Revoked => "(revoked IS NOT NULL)",
-                })
-                .collect();
-            sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
-        }
-        if let Some(within) = q.expiring_within {
-            args.push(Box::new(now.saturating_add(within)));
-            sql.push_str(&format!(
-                " AND revoked IS NULL AND expires > $1 AND expires <= ${}",
-                args.len()
-            ));
-        }
+        let select = format!("SELECT {} FROM keys WHERE true", key_columns());
+        let mut kq = KeyQuery::new(select, |n| format!("${n}"), q, owner_uid, now);
         if let Some(term) = &q.search {
             // Each column on its own, so the trigram index of each serves it.
-            args.push(Box::new(like_literal(term)));
-            let n = args.len();
-            sql.push_str(&format!(
-                " AND (name ILIKE ${n} ESCAPE '\\' OR id ILIKE ${n} ESCAPE '\\' \
-                 OR owner ILIKE ${n} ESCAPE '\\')"
+            let n = kq.bind(Arg::Text(like_literal(term)));
+            kq.sql.push_str(&format!(
+                " AND (name ILIKE {n} ESCAPE '\\' OR id ILIKE {n} ESCAPE '\\' \
+                 OR owner ILIKE {n} ESCAPE '\\')"
             ));
         }
-        let field = q.sort.map_or("created", sort_sql);
-        let descending = q.sort.is_none() != q.reverse;
         // SQLite orders NULL before every value.
-        let dir = if descending {
-            "DESC NULLS LAST"
-        } else {
-            "ASC NULLS FIRST"
-        };
-        sql.push_str(&format!(" ORDER BY {field} {dir}, seq {dir}"));
+        kq.order(q, sort_sql, "DESC NULLS LAST", "ASC NULLS FIRST");
         if let Some(l) = q.limit {
-            args.push(Box::new(limit_param(l)));
-            sql.push_str(&format!(" LIMIT ${}", args.len()));
+            let n = kq.bind(Arg::Int(limit_param(l)));
+            kq.sql.push_str(&format!(" LIMIT {n}"));
         }
+        let args: Vec<Param> = kq.args.into_iter().map(param).collect();
+        let sql = kq.sql;
         self.stream(&sql, &refs(&args), &mut |row| each(key_from(row)?))
     }
 

@@ -571,24 +571,22 @@ fn tls_connector(
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS set-up: {e}"))?;
-    let verifier: Arc<dyn ServerCertVerifier> = match mode {
-        SslMode::Prefer | SslMode::Require | SslMode::Disable => {
-            Arc::new(tls::Unverified(provider))
-        }
+    let chain = match mode {
+        SslMode::Prefer | SslMode::Require | SslMode::Disable => None,
         SslMode::VerifyCa | SslMode::VerifyFull => {
             let roots = root_store(rootcert)?;
             let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(
                 Arc::new(roots),
-                provider,
+                provider.clone(),
             )
             .build()
             .map_err(|e| format!("TLS set-up: {e}"))?;
-            if mode == SslMode::VerifyCa {
-                Arc::new(tls::ChainOnly(webpki))
-            } else {
-                webpki
-            }
+            Some(webpki)
         }
+    };
+    let verifier: Arc<dyn ServerCertVerifier> = match chain {
+        Some(webpki) if mode == SslMode::VerifyFull => webpki,
+        chain => Arc::new(tls::Relaxed { provider, chain }),
     };
     let config = builder
         .dangerous()
@@ -627,66 +625,26 @@ fn root_store(rootcert: Option<&Path>) -> std::result::Result<rustls::RootCertSt
     Ok(roots)
 }
 
-/// The two certificate verifiers rustls does not provide.
+/// The certificate verifier rustls does not provide.
 mod tls {
+    use rustls::client::WebPkiServerVerifier;
     use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
     use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
     use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
     use rustls::{CertificateError, DigitallySignedStruct, Error, SignatureScheme};
     use std::sync::Arc;
 
-    /// `sslmode=require`/`prefer`: any certificate, but the handshake's signatures are
-    /// still checked, so the session key is the certificate holder's.
+    /// `sslmode=require`/`prefer` (no `chain`): any certificate; `sslmode=verify-ca`
+    /// (`chain`): the chain must lead to a trusted root, but the name may differ. Either
+    /// way the handshake's signatures are still checked, so the session key is the
+    /// certificate holder's.
     #[derive(Debug)]
-    pub struct Unverified(pub Arc<CryptoProvider>);
-
-    impl ServerCertVerifier for Unverified {
-        fn verify_server_cert(
-            &self,
-            _: &CertificateDer<'_>,
-            _: &[CertificateDer<'_>],
-            _: &ServerName<'_>,
-            _: &[u8],
-            _: UnixTime,
-        ) -> Result<ServerCertVerified, Error> {
-            Ok(ServerCertVerified::assertion())
-        }
-        fn verify_tls12_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, Error> {
-            verify_tls12_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
-        }
-        fn verify_tls13_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, Error> {
-            verify_tls13_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
-        }
-        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-            self.0.signature_verification_algorithms.supported_schemes()
-        }
+    pub struct Relaxed {
+        pub provider: Arc<CryptoProvider>,
+        pub chain: Option<Arc<WebPkiServerVerifier>>,
     }
 
-    /// `sslmode=verify-ca`: the chain must lead to a trusted root; the name may differ.
-    #[derive(Debug)]
-    pub struct ChainOnly(pub Arc<dyn ServerCertVerifier>);
-
-    impl ServerCertVerifier for ChainOnly {
+    impl ServerCertVerifier for Relaxed {
         fn verify_server_cert(
             &self,
             end_entity: &CertificateDer<'_>,
@@ -695,10 +653,10 @@ mod tls {
             ocsp: &[u8],
             now: UnixTime,
         ) -> Result<ServerCertVerified, Error> {
-            match self
-                .0
-                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-            {
+            let Some(chain) = &self.chain else {
+                return Ok(ServerCertVerified::assertion());
+            };
+            match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
                 Err(Error::InvalidCertificate(
                     CertificateError::NotValidForName
                     | CertificateError::NotValidForNameContext { .. },
@@ -712,7 +670,8 @@ mod tls {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, Error> {
-            self.0.verify_tls12_signature(message, cert, dss)
+            let algorithms = &self.provider.signature_verification_algorithms;
+            verify_tls12_signature(message, cert, dss, algorithms)
         }
         fn verify_tls13_signature(
             &self,
@@ -720,10 +679,13 @@ mod tls {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, Error> {
-            self.0.verify_tls13_signature(message, cert, dss)
+            let algorithms = &self.provider.signature_verification_algorithms;
+            verify_tls13_signature(message, cert, dss, algorithms)
         }
         fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-            self.0.supported_verify_schemes()
+            self.provider
+                .signature_verification_algorithms
+                .supported_schemes()
         }
     }
 }

@@ -31,6 +31,14 @@ fn tenant() -> Option<(PgDb, Target, Client)> {
     Some((db, target, client))
 }
 
+/// The one value `sql` selects.
+fn value<T: for<'a> postgres::types::FromSql<'a>>(
+    c: &mut impl postgres::GenericClient,
+    sql: &str,
+) -> T {
+    c.query_one(sql, &[]).unwrap().get(0)
+}
+
 /// Runs `sql` expecting the trigger (or constraint) to refuse it with `message`.
 fn refused(client: &mut Client, sql: &str, message: &str) {
     let err = client
@@ -46,16 +54,10 @@ fn init_creates_version_3_with_owner_uid_default() {
         return;
     };
     schema::check(&mut c, &target).unwrap();
-    let v: i32 = c
-        .query_one("SELECT schema_version FROM keyctl_meta", &[])
-        .unwrap()
-        .get(0);
+    let v: i32 = value(&mut c, "SELECT schema_version FROM keyctl_meta");
     assert_eq!(v as u32, schema::LATEST);
     assert_eq!(schema::LATEST, crate::store::sqlite::schema::LATEST.max(3));
-    let uid: Option<i64> = c
-        .query_one("SELECT owner_uid FROM keys WHERE id = 'k1'", &[])
-        .unwrap()
-        .get(0);
+    let uid: Option<i64> = value(&mut c, "SELECT owner_uid FROM keys WHERE id = 'k1'");
     assert!(uid.is_some(), "owner_uid defaults to the owner's uid");
     refused(
         &mut c,
@@ -108,10 +110,7 @@ fn events_refuse_update_delete_truncate_and_upsert() {
         "INSERT INTO events (id, time, type, actor, details, hash) VALUES (2, 2, 'x', 'a', '{}', 'h2')",
     )
     .unwrap();
-    let n: i64 = c
-        .query_one("SELECT count(*) FROM events", &[])
-        .unwrap()
-        .get(0);
+    let n: i64 = value(&mut c, "SELECT count(*) FROM events");
     assert_eq!(n, 2);
 }
 
@@ -203,13 +202,10 @@ fn init_refuses_a_schema_that_holds_a_table() {
     let err = schema::init(&mut c, &target, |_| Ok(())).unwrap_err();
     assert_eq!(code_of(&err), Code::Refused, "{err:#}");
     assert!(format!("{err:#}").contains("schema public of"), "{err:#}");
-    let n: i64 = c
-        .query_one(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let n: i64 = value(
+        &mut c,
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+    );
     assert_eq!(n, 1, "nothing changed");
     // A tenant over a tenant: refused the same way.
     let Some((_db2, target2, mut c2)) = tenant() else {
@@ -226,13 +222,10 @@ fn init_failing_in_fill_leaves_the_schema_empty() {
     };
     let err = schema::init(&mut c, &target, |_| anyhow::bail!("boom")).unwrap_err();
     assert!(format!("{err:#}").contains("boom"));
-    let n: i64 = c
-        .query_one(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let n: i64 = value(
+        &mut c,
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+    );
     assert_eq!(n, 0);
 }
 
@@ -267,10 +260,7 @@ fn check_refuses_no_tenant_and_a_newer_version() {
     let err = schema::check(&mut c, &target).unwrap_err();
     assert_eq!(code_of(&err), Code::Runtime);
     assert!(format!("{err:#}").contains("version 99, newer"), "{err:#}");
-    let v: i32 = admin
-        .query_one("SELECT schema_version FROM keyctl_meta", &[])
-        .unwrap()
-        .get(0);
+    let v: i32 = value(&mut admin, "SELECT schema_version FROM keyctl_meta");
     assert_eq!(v, 99, "left untouched");
 }
 
@@ -308,14 +298,10 @@ fn two_tenants_in_one_database_by_search_path() {
             .collect();
         assert_eq!(names, [admin]);
     }
-    let n: i64 = db
-        .client()
-        .query_one(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let n: i64 = value(
+        &mut db.client(),
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+    );
     assert_eq!(n, 0, "nothing landed in public");
     // A schema that does not exist is named as such, not created.
     let (mut c, target) = open("tenant_c");
@@ -344,10 +330,7 @@ fn the_write_lock_serialises_writers_of_one_tenant_only() {
         let mut tx = begin_write(&mut c).unwrap();
         send.send("locked").unwrap();
         // Under the lock, the first writer's commit is visible.
-        let max: i32 = tx
-            .query_one("SELECT max_keys_per_user FROM settings", &[])
-            .unwrap()
-            .get(0);
+        let max: i32 = value(&mut tx, "SELECT max_keys_per_user FROM settings");
         tx.batch_execute("UPDATE settings SET enabled = true")
             .unwrap();
         tx.commit().unwrap();
@@ -415,17 +398,11 @@ fn session_settings_and_a_read_only_snapshot() {
     assert_eq!(show(&mut named, "application_name"), "ci-runner");
 
     let mut tx = begin_read(&mut c).unwrap();
-    let before: i64 = tx
-        .query_one("SELECT count(*) FROM users", &[])
-        .unwrap()
-        .get(0);
+    let before: i64 = value(&mut tx, "SELECT count(*) FROM users");
     named
         .batch_execute("INSERT INTO users (name, created) VALUES ('late', 2)")
         .unwrap();
-    let after: i64 = tx
-        .query_one("SELECT count(*) FROM users", &[])
-        .unwrap()
-        .get(0);
+    let after: i64 = value(&mut tx, "SELECT count(*) FROM users");
     assert_eq!(before, after, "one snapshot for the whole read");
     let err = tx.batch_execute("DELETE FROM users").unwrap_err();
     assert!(err.to_string().contains("db error"), "{err}");
@@ -471,24 +448,18 @@ fn the_extension_lives_in_public_so_dropping_a_tenant_spares_the_others() {
         schema::init(&mut p.connect().unwrap(), &p.target, |_| Ok(())).unwrap();
     }
     let mut admin = db.client();
-    let home: String = admin
-        .query_one(
-            "SELECT n.nspname::text FROM pg_extension e \
+    let home: String = value(
+        &mut admin,
+        "SELECT n.nspname::text FROM pg_extension e \
              JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    );
     assert_eq!(home, "public");
     admin.batch_execute("DROP SCHEMA tenant_a CASCADE").unwrap();
-    let n: i64 = admin
-        .query_one(
-            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'tenant_b' \
+    let n: i64 = value(
+        &mut admin,
+        "SELECT count(*) FROM pg_indexes WHERE schemaname = 'tenant_b' \
              AND indexname LIKE 'keys_search_%'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    );
     assert_eq!(n, 3);
 }
 
@@ -504,9 +475,6 @@ fn create_then_open_by_url() {
     let (_c, target) = create(&db.url, |_| Ok(())).unwrap();
     assert_eq!(target.dbname, db.name);
     let (mut c, _) = open(&db.url).unwrap();
-    let n: i64 = c
-        .query_one("SELECT count(*) FROM settings", &[])
-        .unwrap()
-        .get(0);
+    let n: i64 = value(&mut c, "SELECT count(*) FROM settings");
     assert_eq!(n, 1);
 }

@@ -3,6 +3,7 @@
 use crate::error::{Code, fail};
 use crate::model::Event;
 use crate::store::api::{Filter, KeyAgainstLog, TopRow};
+use crate::store::query::event_filter;
 use anyhow::Result;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
@@ -66,28 +67,8 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Event>> {
 
 /// The `WHERE` clause of `f` (without its limit) and its arguments.
 fn filter_sql(f: &Filter) -> (String, Vec<Value>) {
-    let mut sql = String::from(" WHERE 1");
-    let mut args: Vec<Value> = Vec::new();
-    let mut add = |clause: &str, v: Value| {
-        args.push(v);
-        sql.push_str(&format!(" AND {clause} ?{}", args.len()));
-    };
-    if let Some(k) = &f.key_id {
-        add("key_id =", Value::Text(k.clone()));
-    }
-    if let Some(a) = &f.actor {
-        add("actor =", Value::Text(a.clone()));
-    }
-    if let Some(t) = &f.kind {
-        add("type =", Value::Text(t.clone()));
-    }
-    if let Some(s) = f.since {
-        add("time >=", Value::Integer(s));
-    }
-    if let Some(u) = f.until {
-        add("time <=", Value::Integer(u));
-    }
-    (sql, args)
+    let (sql, args) = event_filter(f, "1", |n| format!("?{n}"));
+    (sql, args.into_iter().map(super::keys::value).collect())
 }
 
 /// Streams matching events, newest first, to `each`.

@@ -2,6 +2,7 @@
 
 use crate::model::{Key, Status};
 use crate::store::api::{Credential, KeyRow, NewKey, Query, SortField};
+use crate::store::query::{Arg, KeyQuery, like_literal};
 use anyhow::Result;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
@@ -49,18 +50,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Key> {
     })
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
-fn like_literal(term: &str) -> String {
-    let mut out = String::with_capacity(term.len() + 2);
-    out.push('%');
-    for c in term.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
+/// A neutral argument as a SQLite value.
+pub(super) fn value(a: Arg) -> Value {
+    match a {
+        Arg::Int(i) => Value::Integer(i),
+        Arg::Text(t) => Value::Text(t),
     }
-    out.push('%');
-    out
 }
 
 /// Streams the keys matching `q` (and owned by the identity `owner_uid`, when given) to
@@ -72,70 +67,36 @@ pub fn list(
     now: i64,
     each: &mut dyn FnMut(Key) -> Result<()>,
 ) -> Result<()> {
-    // ?1 is always `now`, so the status expressions can use it.
-    let mut args: Vec<Value> = vec![Value::Integer(now)];
-    let mut sql = format!("SELECT {} FROM keys WHERE 1", columns());
     let mut fold_filter: Option<String> = None;
-    if let Some(uid) = owner_uid {
-        args.push(Value::Integer(uid));
-        sql.push_str(&format!(" AND owner_uid = ?{}", args.len()));
-    }
-    if let Some(owner) = &q.owner {
-        args.push(Value::Text(owner.clone()));
-        sql.push_str(&format!(" AND owner = ?{}", args.len()));
-    }
-    if !q.statuses.is_empty() {
-        let parts: Vec<&str> = q
-            .statuses
-            .iter()
-            .map(|s| match s {
-                Status::Active => "(revoked IS NULL AND expires > ?1)",
-                Status::Expired => "(revoked IS NULL AND expires <= ?1)",
-                Status::Revoked => "(revoked IS NOT NULL)",
-            })
-            .collect();
-        sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
-    }
-    if let Some(within) = q.expiring_within {
-        args.push(Value::Integer(now.saturating_add(within)));
-        sql.push_str(&format!(
-            " AND revoked IS NULL AND expires > ?1 AND expires <= ?{}",
-            args.len()
-        ));
-    }
+    let select = format!("SELECT {} FROM keys WHERE 1", columns());
+    let mut kq = KeyQuery::new(select, |n| format!("?{n}"), q, owner_uid, now);
     if let Some(term) = &q.search {
         if term.chars().count() >= 3 {
             // The trigram index answers substring queries without a scan; a phrase of
             // the whole term matches it as a contiguous substring, case-insensitively.
-            args.push(Value::Text(format!("\"{}\"", term.replace('"', "\"\""))));
-            sql.push_str(&format!(
-                " AND seq IN (SELECT rowid FROM keys_search WHERE keys_search MATCH ?{})",
-                args.len()
+            let n = kq.bind(Arg::Text(format!("\"{}\"", term.replace('"', "\"\""))));
+            kq.sql.push_str(&format!(
+                " AND seq IN (SELECT rowid FROM keys_search WHERE keys_search MATCH {n})"
             ));
         } else if !term.is_ascii() {
             // SQLite's LIKE folds ASCII case only; a short non-ASCII term (which no
             // index can serve anyway) is matched below, in Rust.
             fold_filter = Some(term.to_lowercase());
         } else {
-            args.push(Value::Text(like_literal(term)));
-            let n = args.len();
-            sql.push_str(&format!(
-                " AND (name LIKE ?{n} ESCAPE '\\' OR id LIKE ?{n} ESCAPE '\\' OR owner LIKE ?{n} ESCAPE '\\')"
+            let n = kq.bind(Arg::Text(like_literal(term)));
+            kq.sql.push_str(&format!(
+                " AND (name LIKE {n} ESCAPE '\\' OR id LIKE {n} ESCAPE '\\' OR owner LIKE {n} ESCAPE '\\')"
             ));
         }
     }
-    let (field, tie) = match q.sort {
-        None => ("created", "seq"),
-        Some(f) => (sort_sql(f), "seq"),
-    };
-    let descending = q.sort.is_none() != q.reverse;
-    let dir = if descending { "DESC" } else { "ASC" };
-    sql.push_str(&format!(" ORDER BY {field} {dir}, {tie} {dir}"));
+    kq.order(q, sort_sql, "DESC", "ASC");
     if let Some(l) = q.limit
         && fold_filter.is_none()
     {
-        sql.push_str(&format!(" LIMIT {l}"));
+        kq.sql.push_str(&format!(" LIMIT {l}"));
     }
+    let args = kq.args.into_iter().map(value);
+    let sql = kq.sql;
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(args))?;
     let mut left = q.limit;
