@@ -496,3 +496,21 @@ backends! {
         assert_eq!(name, "typed at the prompt");
     }
 }
+
+/// `keyctl copy` of a large tenant shows a progress bar on a terminal (SPEC §4 copy),
+/// cleared at the end, then its summary; off a terminal it shows none (cli_copy.rs).
+#[test]
+fn copy_of_a_large_tenant_shows_a_progress_bar() {
+    let env = Env::with_dev();
+    seed_keys(&env, "dev", 12_000);
+    let to = env.dir.path().join("copy.db");
+    let p = spawn(&env, "admin", &["copy", "--to", to.to_str().unwrap()]);
+    let (out, code) = finish(p);
+    assert_eq!(code, 0, "output: {out}");
+    let total = last_event(&env);
+    assert!(
+        out.contains(&format!("/{total} events, ")),
+        "no progress bar: {out}"
+    );
+    assert!(out.contains("copied 2 users, 12000 keys"), "{out}");
+}

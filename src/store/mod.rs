@@ -69,3 +69,27 @@ pub fn display_location(db: &Path) -> String {
         db.display().to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::display_location;
+    use std::path::Path;
+
+    /// What `tenant.copied` records of its target: never a password (SPEC §11).
+    #[test]
+    fn a_location_is_shown_without_its_password() {
+        assert_eq!(
+            display_location(Path::new(
+                "postgres://keyctl:s3cret@db.example.com:5433/keys?password=s3cret&sslmode=require"
+            )),
+            "postgres://keyctl:***@db.example.com:5433/keys?password=***&sslmode=require"
+        );
+        assert_eq!(
+            display_location(Path::new("postgresql://db.example.com/keys")),
+            "postgresql://db.example.com/keys"
+        );
+        // A file path as given, relative or not.
+        assert_eq!(display_location(Path::new("backups/a.db")), "backups/a.db");
+        assert_eq!(display_location(Path::new("/srv/a.db")), "/srv/a.db");
+    }
+}

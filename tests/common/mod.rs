@@ -1109,6 +1109,7 @@ pub const NEEDS_FILE: &[(&[&str], &str)] = &[
     (&["events", "verify"], ""),
     (&["events", "head"], ""),
     (&["events", "show", "1"], ""),
+    (&["copy", "--to", "/nonexistent-keyctl-dir/copy.db"], ""),
 ];
 
 // PostgreSQL: a fresh database per test on the server `KEYCTL_TEST_POSTGRES` names,
