@@ -501,7 +501,7 @@ backends! {
 /// cleared at the end, then its summary; off a terminal it shows none (cli_copy.rs).
 #[test]
 fn copy_of_a_large_tenant_shows_a_progress_bar() {
-    let env = Env::with_dev();
+    let env = Env::with_dev(Backend::Sqlite);
     seed_keys(&env, "dev", 12_000);
     let to = env.dir.path().join("copy.db");
     let p = spawn(&env, "admin", &["copy", "--to", to.to_str().unwrap()]);
