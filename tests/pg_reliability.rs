@@ -24,42 +24,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
 use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-/// splitmix64, seeded from the clock (printed, replayable with `KEYCTL_CRASH_SEED`).
-struct Rng(u64);
-
-impl Rng {
-    fn new() -> Rng {
-        let seed = std::env::var("KEYCTL_CRASH_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos() as u64
-                    ^ u64::from(std::process::id())
-            });
-        eprintln!("seed: KEYCTL_CRASH_SEED={seed}");
-        Rng(seed)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n.max(1)
-    }
-}
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use std::time::{Duration, Instant};
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -471,7 +436,7 @@ fn twenty_client_sigkills_mid_bulk_revoke_leave_all_or_nothing() {
     let window = (full.as_millis() as u64 * 5 / 4).max(5);
     eprintln!("uninterrupted revoke of {keys} keys: {full:?}; kills within 0-{window} ms");
 
-    let mut rng = Rng::new();
+    let mut rng = Rng::from_env();
     db = fresh();
     let (mut inside, mut untouched, mut complete, mut aimed) = (0, 0, 0, 0);
     let mut round = 0;
@@ -783,7 +748,7 @@ fn server_stopped_immediately_mid_bulk_revoke_is_all_or_nothing() {
     drop(client);
     fresh();
 
-    let mut rng = Rng::new();
+    let mut rng = Rng::from_env();
     let (mut inside, mut untouched, mut complete) = (0, 0, 0);
     let mut messages: Vec<String> = Vec::new();
     let mut exits = Vec::new();

@@ -798,12 +798,41 @@ pub fn seed_keys(env: &Env, owner: &str, n: i64) {
     log_seeded_keys(&env.sql());
 }
 
+/// The hash-chained `api-key.generated` events of `keys` (id, name, owner, created,
+/// expires), appended after the event `last` whose hash is `prev`: rows of (event id,
+/// time, actor, key id, details, hash), as keyctl writes them.
+fn generated_events(
+    mut last: i64,
+    mut prev: [u8; 32],
+    keys: impl IntoIterator<Item = (String, String, String, i64, i64)>,
+) -> Vec<(i64, i64, String, String, String, String)> {
+    use keyctl::chain::{chain_hash, hex};
+    let mut rows = Vec::new();
+    for (id, name, owner, created, expires) in keys {
+        let details =
+            serde_json::json!({"name": name, "expires": keyctl::duration::rfc3339(expires)})
+                .to_string();
+        last += 1;
+        prev = chain_hash(
+            &prev,
+            last,
+            created,
+            "api-key.generated",
+            &owner,
+            Some(&id),
+            &details,
+        );
+        rows.push((last, created, owner, id, details, hex(&prev)));
+    }
+    rows
+}
+
 /// Appends, hash-chained as keyctl writes them, the `api-key.generated` event of every
 /// key that lacks one (keys inserted straight into the file), so that the tenant agrees
 /// with its log and `events verify` passes.
 pub fn log_seeded_keys(conn: &rusqlite::Connection) {
-    use keyctl::chain::{GENESIS, chain_hash, hex, unhex};
-    let (mut last, mut prev) = conn
+    use keyctl::chain::{GENESIS, unhex};
+    let (last, prev) = conn
         .query_row(
             "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
             [],
@@ -830,37 +859,17 @@ pub fn log_seeded_keys(conn: &rusqlite::Connection) {
              VALUES (?1, ?2, 'api-key.generated', ?3, ?4, ?5, ?6)",
         )
         .unwrap();
-    for (id, name, owner, created, expires) in keys {
-        let details =
-            serde_json::json!({"name": name, "expires": keyctl::duration::rfc3339(expires)})
-                .to_string();
-        last += 1;
-        prev = chain_hash(
-            &prev,
-            last,
-            created,
-            "api-key.generated",
-            &owner,
-            Some(&id),
-            &details,
-        );
+    for (event, time, actor, key, details, hash) in generated_events(last, prev, keys) {
         insert
-            .execute(rusqlite::params![
-                last,
-                created,
-                owner,
-                id,
-                details,
-                hex(&prev)
-            ])
+            .execute(rusqlite::params![event, time, actor, key, details, hash])
             .unwrap();
     }
 }
 
 /// [`log_seeded_keys`] on a PostgreSQL tenant.
 fn log_seeded_keys_pg(env: &Env) {
-    use keyctl::chain::{GENESIS, chain_hash, hex, unhex};
-    let (mut last, mut prev) = env
+    use keyctl::chain::{GENESIS, unhex};
+    let (last, prev) = env
         .row("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", &[])
         .map(|r| (r.i(0), unhex(&r.s(1)).unwrap()))
         .unwrap_or((0, GENESIS));
@@ -870,24 +879,12 @@ fn log_seeded_keys_pg(env: &Env) {
          ORDER BY seq",
         &[],
     );
-    let mut values = Vec::new();
-    for r in keys {
-        let (id, name, owner, created, expires) = (r.s(0), r.s(1), r.s(2), r.i(3), r.i(4));
-        let details =
-            serde_json::json!({"name": name, "expires": keyctl::duration::rfc3339(expires)})
-                .to_string();
-        last += 1;
-        prev = chain_hash(
-            &prev,
-            last,
-            created,
-            "api-key.generated",
-            &owner,
-            Some(&id),
-            &details,
-        );
-        values.push((last, created, owner, id, details, hex(&prev)));
-    }
+    let values = generated_events(
+        last,
+        prev,
+        keys.iter()
+            .map(|r| (r.s(0), r.s(1), r.s(2), r.i(3), r.i(4))),
+    );
     for chunk in values.chunks(1000) {
         // One multi-row INSERT a chunk, with the values quoted as literals: test data.
         let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
@@ -1119,3 +1116,44 @@ pub const NEEDS_FILE: &[(&[&str], &str)] = &[
 mod pg_testdb;
 #[allow(unused_imports)] // not every test binary uses PostgreSQL yet
 pub use pg_testdb::{PgDb, server_url as pg_server_url};
+
+/// splitmix64 for the crash tests (SQLite and PostgreSQL): enough randomness for kill
+/// moments, reproducible from the printed seed (`KEYCTL_CRASH_SEED`).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn from_env() -> Rng {
+        let seed = std::env::var("KEYCTL_CRASH_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    ^ u64::from(std::process::id())
+            });
+        eprintln!("seed: KEYCTL_CRASH_SEED={seed}");
+        Rng(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// `name` from the environment as a number, else `default`.
+pub fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
