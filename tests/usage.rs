@@ -582,6 +582,31 @@ backends! {
         events_verify(&env.db);
     }
 
+    fn a_verification_folds_usage_that_has_waited_long(b) {
+        let env = Env::with_dev(b);
+        let (a, secret) = env.generate("dev", "a");
+        let (other, _) = env.generate("dev", "other");
+        // Uses recorded two hours ago and never read: far past any fold age.
+        let old = now() - 7200;
+        insert_usage(&env, &a, "dev", old, 1, 3);
+        insert_usage(&env, &other, "dev", old + 1, 1, 2);
+        verify_ok(&env, &a, &secret);
+        // The verification itself folded them all (the lock was free), its own use
+        // counted or still pending, never lost.
+        let (uses, last_used) = stored_uses(&env, &other);
+        assert_eq!((uses, last_used), (2, Some(old + 1)), "old usage was not folded");
+        assert_eq!(pending(&env, Some(&other)), 0);
+        let a_uses = stored_uses(&env, &a).0;
+        assert!(a_uses >= 3, "A's old uses were not folded: {a_uses}");
+        assert_eq!(a_uses + pending(&env, Some(&a)), 4);
+        let counts = stored_counts(&env);
+        assert_eq!(counts[&a].0, counts[&a].1);
+        assert_eq!(counts[&other].0, counts[&other].1);
+        assert_agreement(&env, &a, "dev", 4);
+        assert_agreement(&env, &other, "dev", 2);
+        events_verify(&env.db);
+    }
+
     // ---------------------------------------------------------------------------------
     // 4. A fold SIGKILLed at random moments
     // ---------------------------------------------------------------------------------
@@ -869,5 +894,78 @@ fn a_reader_that_cannot_write_shows_what_is_folded_and_says_what_is_not() {
     assert!(!stderr(&a_out).contains("not folded"), "{}", stderr(&a_out));
     assert_eq!(pending(&env, None), 0);
     assert_agreement(&env, &a, "dev", 4);
+    events_verify(&env.db);
+}
+
+// ---------------------------------------------------------------------------------
+// PostgreSQL: verifications do not queue on the tenant write lock
+// ---------------------------------------------------------------------------------
+
+/// Runs `keys verify` of `secret` on `db`; fails the test when it takes over `limit`
+/// (killing it), else returns its output.
+fn verify_within(db: &Path, secret: &str, limit: Duration) -> Output {
+    let mut child = spawn_verify(db, secret);
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "keys verify still running after {limit:?}: {}",
+                text(&out.stderr)
+            );
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn postgres_verifications_proceed_while_another_host_holds_the_write_lock() {
+    let Some(b) = Backend::postgres() else {
+        return;
+    };
+    let env = Env::dev(Env::init(Env::empty_weighted(b, 3)));
+    let (a, secret) = env.generate("dev", "a");
+    // Old pending usage, so that each verification finds a fold due.
+    let old = now() - 7200;
+    insert_usage(&env, &a, "dev", old, 1, 2);
+
+    // Another host holds the tenant write lock (as a long write would) in a transaction.
+    let mut holder = env.pg().client();
+    let mut tx = holder.transaction().unwrap();
+    let held = tx
+        .query_one(
+            "SELECT pg_try_advisory_xact_lock(($1::bigint << 32) | n.oid::bigint) \
+             FROM pg_namespace n WHERE n.nspname = current_schema()",
+            &[&i64::from(APPLICATION_ID)],
+        )
+        .unwrap()
+        .get::<_, bool>(0);
+    assert!(held, "the test could not take the tenant write lock");
+
+    // The write lock waits up to 30 s: a verification that queued on it would not finish
+    // within 10.
+    for _ in 0..3 {
+        let out = verify_within(&env.db, &secret, Duration::from_secs(10));
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout).trim(), a);
+    }
+    assert_eq!(
+        pending(&env, Some(&a)),
+        5,
+        "recorded while the lock was held"
+    );
+    assert_eq!(
+        stored_uses(&env, &a),
+        (0, None),
+        "folded under another's lock"
+    );
+    tx.commit().unwrap();
+    drop(holder);
+
+    // Free again: the next read folds all of it.
+    assert_agreement(&env, &a, "dev", 5);
+    assert_eq!(pending(&env, None), 0);
     events_verify(&env.db);
 }
