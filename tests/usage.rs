@@ -555,6 +555,54 @@ backends! {
         events_verify(&env.db);
     }
 
+    fn a_follower_folds_on_each_poll_and_shows_new_uses(b) {
+        use std::io::BufRead;
+        let env = Env::with_dev(b);
+        let (a, secret) = env.generate("dev", "a");
+        let mut child = env
+            .std_cmd("admin")
+            .args(["events", "--follow", "--key", &a, "--type", "api-key.used"])
+            .args(["--format", "json"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn follower");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        // Nothing used yet; then two uses, recorded by other processes and pending until
+        // the follower's next poll folds them.
+        assert!(lines.recv_timeout(Duration::from_millis(500)).is_err(), "a use out of nowhere");
+        verify_ok(&env, &a, &secret);
+        verify_ok(&env, &a, &secret);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut seen = 0;
+        while seen < 2 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = lines.recv_timeout(left).unwrap_or_else(|_| {
+                let _ = child.kill();
+                panic!("the follower showed {seen} of 2 uses within 10 s")
+            });
+            let e: Value = serde_json::from_str(&line).expect("one JSON object a line");
+            seen += event_uses(&e, &a, "dev");
+        }
+        // SAFETY: a signal to our own child process.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(seen, 2);
+        assert_eq!(pending(&env, None), 0);
+        assert_agreement(&env, &a, "dev", 2);
+    }
+
     fn a_write_command_folds_first_so_uses_precede_the_change_in_the_log(b) {
         let env = Env::with_dev(b);
         let (a, secret) = env.generate("dev", "a");
