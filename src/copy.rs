@@ -6,7 +6,7 @@
 //! 2. One write transaction on the source appends `tenant.copied` (details: the target,
 //!    without any password), as the operator, whose right to copy is checked inside it.
 //! 3. One read transaction on the source (one consistent snapshot, which holds that
-//!    event) streams settings, users, keys and events into the target, created in one
+//!    event) streams settings, users, keys, events and pending usage into the target, created in one
 //!    transaction by [`store::create`]: a failure leaves no target.
 //!
 //! Rows go one at a time from the source's cursor to the target, so memory stays flat
@@ -121,6 +121,8 @@ impl Tenant {
                     progress(CopyProgress::Events(events));
                     Ok(())
                 })?;
+                // Uses recorded after the fold that `write_as` made, still pending.
+                src.each_usage_row(&mut |row| dst.put_usage_row(&row))?;
                 dst.finish_copy()
             })?;
             Ok(Copied {

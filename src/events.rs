@@ -67,6 +67,7 @@ impl Tenant {
             )));
         }
         self.authorize(op, Action::ReadEvents)?;
+        self.settle(filter.key_id.as_deref())?;
         self.read(|tx| tx.list_events(filter, &mut each))
     }
 
@@ -80,6 +81,7 @@ impl Tenant {
     /// The newest event, to keep elsewhere as an anchor.
     pub fn events_head(&mut self, op: &Operator) -> Result<Anchor> {
         self.authorize(op, Action::ReadEvents)?;
+        self.settle(None)?;
         self.read(|tx| tx.head())?
             .map(|(id, hash)| Anchor { id, hash })
             .ok_or_else(|| not_found("the events log is empty"))
@@ -89,9 +91,11 @@ impl Tenant {
     /// (exit 1) naming the first bad ID, as does an anchor the chain does not pass.
     /// Then checks that the keys agree with the log (in ID order, naming the first that
     /// does not): each has its `api-key.generated` event, one with an `api-key.revoked`
-    /// event is revoked, and `uses` equals its count of `api-key.used` events.
+    /// event is revoked, and `uses` equals the uses its `api-key.used` events record.
+    /// Pending usage is folded first (docs/USAGE.md).
     pub fn verify_events(&mut self, op: &Operator, anchor: Option<&Anchor>) -> Result<ChainReport> {
         self.authorize(op, Action::ReadEvents)?;
+        self.settle(None)?;
         self.read(|tx| {
             let mut prev = chain::GENESIS;
             let mut expected_id = 1;
@@ -145,6 +149,7 @@ impl Tenant {
     /// Keys ranked by successful uses since `since` (tenant admins).
     pub fn top_keys(&mut self, op: &Operator, since: i64, limit: u64) -> Result<Vec<TopRow>> {
         self.authorize(op, Action::ReadEvents)?;
+        self.settle(None)?;
         self.read(|tx| tx.top(since, limit))
     }
 }
@@ -157,7 +162,7 @@ fn disagreement(k: &KeyAgainstLog) -> Option<String> {
         Some("it has an api-key.revoked event but is not revoked".into())
     } else if k.uses != k.used {
         Some(format!(
-            "its uses is {} but the log records {} api-key.used events",
+            "its uses is {} but its api-key.used events record {} uses",
             k.uses, k.used
         ))
     } else {

@@ -20,6 +20,7 @@ impl Tenant {
     ) -> Result<i64> {
         self.check_event_type(filter)?;
         self.authorize(op, Action::ReadEvents)?;
+        self.settle(filter.key_id.as_deref())?;
         self.read(|tx| {
             let head = tx.head()?.map_or(0, |(id, _)| id);
             if filter.limit.is_some() {
@@ -49,6 +50,7 @@ impl Tenant {
         after: i64,
         mut each: impl FnMut(Event) -> Result<()>,
     ) -> Result<i64> {
+        self.settle(filter.key_id.as_deref())?;
         let outcome = self.read(|tx| {
             let allowed = match tx.operator_by_uid(op.uid())? {
                 None => Err(format!(

@@ -474,6 +474,7 @@ impl Tenant {
             }
             owner_uid = Some(op.uid());
         }
+        self.settle(None)?;
         self.read(|tx| tx.list_keys(&query, owner_uid, now(), &mut each))
     }
 
@@ -481,6 +482,7 @@ impl Tenant {
     pub fn show_key(&mut self, op: &Operator, id: &str) -> Result<Key> {
         check_key_id(id)?;
         let scope = self.authorize(op, Action::ReadKeys)?;
+        self.settle(Some(id))?;
         let key = self.read(|tx| tx.key(id, now()))?;
         match key {
             Some((k, owner))

@@ -41,6 +41,7 @@ mod rotate;
 mod settings;
 mod store;
 mod tenant;
+mod usage;
 mod users;
 mod verify;
 
@@ -52,4 +53,5 @@ pub use rotate::Rotated;
 pub use settings::SettingChange;
 pub use store::{Filter as EventFilter, Query as KeyQuery, SortField, TopRow, display_location};
 pub use tenant::{Change, Tenant, check_key_name, check_user_name, now};
+pub use usage::{FOLD_AGE, FOLD_ROWS};
 pub use verify::{Rejection, Verified, Verifier};

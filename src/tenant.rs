@@ -74,9 +74,18 @@ pub fn check_key_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Where a tenant's notes for the user go.
+type NoteSink = Box<dyn FnMut(&str)>;
+
 /// One tenant database, open.
 pub struct Tenant {
     pub(crate) db: Box<dyn Backend>,
+    /// When verification should next ask how much usage is pending.
+    pub(crate) fold_clock: crate::usage::FoldClock,
+    /// Where notes for the user go (nowhere unless [`Tenant::on_note`] was called).
+    notes: Option<NoteSink>,
+    /// Whether the note that usage could not be folded was given (once is enough).
+    pub(crate) noted_unfolded: bool,
 }
 
 impl Tenant {
@@ -106,15 +115,35 @@ impl Tenant {
             )?;
             Ok(())
         })?;
-        Ok(Tenant { db })
+        Ok(Tenant::with(db))
     }
 
     /// Opens an existing tenant database (a SQLite file's path); a missing, foreign or
     /// newer one is refused untouched.
     pub fn open(db: impl AsRef<Path>) -> Result<Tenant> {
-        Ok(Tenant {
-            db: store::open(db.as_ref())?,
-        })
+        Ok(Tenant::with(store::open(db.as_ref())?))
+    }
+
+    fn with(db: Box<dyn Backend>) -> Tenant {
+        Tenant {
+            db,
+            fold_clock: Default::default(),
+            notes: None,
+            noted_unfolded: false,
+        }
+    }
+
+    /// Sends notes for the user (say, that recorded uses could not be folded into a
+    /// database this process may only read) to `sink`; by default they are dropped.
+    pub fn on_note(&mut self, sink: impl FnMut(&str) + 'static) {
+        self.notes = Some(Box::new(sink));
+    }
+
+    /// Passes a note to the sink set by [`Tenant::on_note`].
+    pub(crate) fn note(&mut self, line: &str) {
+        if let Some(sink) = &mut self.notes {
+            sink(line);
+        }
     }
 
     /// The database, for messages: a file path (or a server and database name, never a
@@ -151,8 +180,17 @@ impl Tenant {
     }
 
     /// Runs `f` in one write transaction holding the tenant's write lock, committing
-    /// only if it succeeds.
+    /// only if it succeeds. Pending usage is folded first, in the same transaction, so
+    /// uses recorded before a change reach the log before it (docs/USAGE.md).
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        self.write_raw(|tx| {
+            crate::usage::fold(tx, None)?;
+            f(tx)
+        })
+    }
+
+    /// [`Tenant::write`] without the fold.
+    pub(crate) fn write_raw<T>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
         in_transaction(f, |tx| self.db.write(tx))
     }
 

@@ -6,15 +6,13 @@ use crate::model::{Status, event_type};
 use crate::store::Tx;
 use crate::tenant::{Tenant, now};
 use crate::token::{self, Malformed, Parsed};
+use crate::usage::VERIFY_ACTOR;
 use anyhow::Result;
 use serde_json::json;
 use std::fmt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
-
-/// The actor recorded for verification events: the key itself is the credential.
-const VERIFY_ACTOR: &str = "(verify)";
 
 /// A key that passed every check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,50 +117,58 @@ fn malformed(now: i64) -> Decision {
     }
 }
 
-/// Records a decision: a use (`uses`, `last_used`, `api-key.used`) or a rejection
-/// (`api-key.rejected`). Call inside a write transaction.
-fn record(tx: &mut dyn Tx, log: &mut Appender, d: &Decision) -> Result<()> {
-    match &d.verdict {
-        Ok(ok) => {
-            tx.record_use(&ok.id, d.time)?;
-            log.append(
-                tx,
-                d.time,
-                event_type::KEY_USED,
-                VERIFY_ACTOR,
-                Some(&ok.id),
-                &json!({"owner": ok.owner}),
-            )?;
-        }
-        Err(why) => {
-            log.append(
-                tx,
-                d.time,
-                event_type::KEY_REJECTED,
-                VERIFY_ACTOR,
-                d.key_id.as_deref(),
-                &json!({"reason": why.as_str()}),
-            )?;
-        }
-    }
+/// Records a rejection (`api-key.rejected`, with the key ID when the key is known).
+/// Call inside a write transaction.
+fn record_rejection(
+    tx: &mut dyn Tx,
+    log: &mut Appender,
+    d: &Decision,
+    why: Rejection,
+) -> Result<()> {
+    log.append(
+        tx,
+        d.time,
+        event_type::KEY_REJECTED,
+        VERIFY_ACTOR,
+        d.key_id.as_deref(),
+        &json!({"reason": why.as_str()}),
+    )?;
     Ok(())
 }
 
 impl Tenant {
     /// Verifies a presented key: well-formed with a correct checksum (before any
     /// lookup), known, hash equal (constant time), active, API keys enabled, owner
-    /// registered. A success counts a use and records `api-key.used`; a refusal records
-    /// `api-key.rejected` (with the key ID when the key is known). The check and the
-    /// record are one transaction, committed before this returns. The outer `Result`
-    /// is for storage errors only.
+    /// registered. A success records a use, committed before this returns: a pending
+    /// usage row, folded into `uses`, `last_used` and an `api-key.used` event in batches
+    /// (docs/USAGE.md); a refusal records `api-key.rejected` (with the key ID when the
+    /// key is known). The outer `Result` is for storage errors only.
     pub fn verify(&mut self, presented: &str) -> Result<Result<Verified, Rejection>> {
         let parsed = token::parse(presented.trim());
-        self.write_usage(|tx| {
-            let decision = decide(tx, parsed, now())?;
-            let mut log = Appender::new(tx)?;
-            record(tx, &mut log, &decision)?;
-            Ok(decision.verdict)
-        })
+        let now = now();
+        let look = self.fold_clock.tick(1);
+        let (decision, pending) = match parsed {
+            Err(_) => (malformed(now), None),
+            Ok(_) => self.write_usage(|tx| {
+                let d = decide(tx, parsed, now)?;
+                let mut pending = None;
+                if let Ok(ok) = &d.verdict {
+                    tx.insert_usage(&[(&ok.id, &ok.owner, now)])?;
+                    if look {
+                        pending = Some(tx.pending_usage(None)?);
+                    }
+                }
+                Ok((d, pending))
+            })?,
+        };
+        if let Err(why) = decision.verdict {
+            self.write(|tx| {
+                let mut log = Appender::new(tx)?;
+                record_rejection(tx, &mut log, &decision, why)
+            })?;
+        }
+        self.fold_if_due(pending)?;
+        Ok(decision.verdict)
     }
 }
 
@@ -170,8 +176,8 @@ impl Tenant {
 /// tenant's current state (a revocation committed by anyone is seen at once), while the
 /// usage records are written in batches — when [`Verifier::BATCH`] have gathered, when
 /// the oldest is [`Verifier::MAX_DELAY`] old at the next call, on [`Verifier::flush`],
-/// and when the verifier is dropped. The records are the same as [`Tenant::verify`]
-/// writes, with the time of each check.
+/// and when the verifier is dropped. The records are those [`Tenant::verify`] writes,
+/// with the time of each check; after `flush`, `uses` is exact (docs/USAGE.md).
 ///
 /// ```
 /// # let dir = tempfile::tempdir().unwrap();
@@ -190,7 +196,7 @@ pub struct Verifier {
 
 impl Verifier {
     /// Most checks whose usage records wait for one commit.
-    pub const BATCH: usize = 256;
+    pub const BATCH: usize = 1024;
     /// Longest a usage record waits, checked at each call.
     pub const MAX_DELAY: Duration = Duration::from_millis(100);
 
@@ -226,20 +232,46 @@ impl Verifier {
         Ok(verdict)
     }
 
-    /// Writes the queued usage records in one transaction.
+    /// Commits the queued records: the uses as pending usage rows in one transaction
+    /// (on PostgreSQL without the tenant write lock), the rejections as events in
+    /// another; then folds pending usage if it is due.
     pub fn flush(&mut self) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let pending = std::mem::take(&mut self.pending);
+        let queued = std::mem::take(&mut self.pending);
         self.oldest = None;
-        self.tenant.write_usage(|tx| {
-            let mut log = Appender::new(tx)?;
-            for d in &pending {
-                record(tx, &mut log, d)?;
-            }
-            Ok(())
-        })
+        let uses: Vec<(&str, &str, i64)> = queued
+            .iter()
+            .filter_map(|d| match &d.verdict {
+                Ok(ok) => Some((ok.id.as_str(), ok.owner.as_str(), d.time)),
+                Err(_) => None,
+            })
+            .collect();
+        let mut pending = None;
+        if !uses.is_empty() {
+            let look = self.tenant.fold_clock.tick(uses.len());
+            pending = self.tenant.write_usage(|tx| {
+                tx.insert_usage(&uses)?;
+                Ok(if look {
+                    Some(tx.pending_usage(None)?)
+                } else {
+                    None
+                })
+            })?;
+        }
+        if queued.iter().any(|d| d.verdict.is_err()) {
+            self.tenant.write(|tx| {
+                let mut log = Appender::new(tx)?;
+                for d in &queued {
+                    if let Err(why) = d.verdict {
+                        record_rejection(tx, &mut log, d, why)?;
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        self.tenant.fold_if_due(pending)
     }
 }
 

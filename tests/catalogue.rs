@@ -337,8 +337,12 @@ fn drive_every_path(b: Backend) -> Vec<(&'static str, Value)> {
     d.path("keys delete, revoked key", &["api-key.deleted"], |env| {
         expect(env, "dev", &["keys", "delete", "--yes", &id(0)], "", 0);
     });
-    d.path("keys verify, valid", &[USED], |env| {
+    // A use is recorded as pending usage; the next command that reads usage folds it
+    // into the log (docs/USAGE.md).
+    d.path("keys verify, valid, then a fold", &[USED], |env| {
         expect(env, "nobody", &["keys", "verify"], &keys[5].1, 0);
+        expect(env, "nobody", &["keys", "verify"], &keys[5].1, 0);
+        expect(env, "admin", &["events", "head"], "", 0);
     });
     d.path("keys verify, malformed", &[REJECTED], |env| {
         expect(env, "nobody", &["keys", "verify"], "kc_not_a_key", 5);

@@ -236,17 +236,19 @@ backends! {
                 other => panic!("verify exit {other:?}: {}", text(&o.stderr)),
             }
         }
+        fold(&env);
         for (id, _) in &keys {
             let uses: i64 = env.int("SELECT uses FROM keys WHERE id = ?1", &[&id]);
             let ok = successes.get(id).copied().unwrap_or(0);
             assert_eq!(uses, ok, "uses of {id} = successful verifications");
+            assert_eq!(pending_uses(&env, id), 0, "folded");
             let count = |kind: &str| -> i64 {
                 env.int(
                     "SELECT count(*) FROM events WHERE type = ?1 AND key_id = ?2",
                     &[&kind, id],
                 )
             };
-            assert_eq!(count("api-key.used"), ok);
+            assert_eq!(logged_uses(&env, id), ok);
             assert_eq!(
                 count("api-key.rejected"),
                 rejections.get(id).copied().unwrap_or(0)

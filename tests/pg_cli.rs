@@ -201,11 +201,27 @@ fn a_whole_scenario_runs_on_postgres() {
         top.lines().nth(1).unwrap().starts_with(&format!("{a},")),
         "{top}"
     );
+    // Uses in one second are one event with a count (docs/USAGE.md).
     let used = pg.ok(
         "aud",
-        &["events", "--key", &a, "--type", "api-key.used", "-q"],
+        &[
+            "events",
+            "--key",
+            &a,
+            "--type",
+            "api-key.used",
+            "--format",
+            "json",
+        ],
     );
-    assert_eq!(used.lines().count(), 2, "{used}");
+    let used: Value = serde_json::from_str(&used).unwrap();
+    let total: i64 = used
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["details"]["uses"].as_i64().unwrap_or(1))
+        .sum();
+    assert_eq!(total, 2, "{used}");
     let head = pg.ok("aud", &["events", "head"]);
     let verified = pg.ok("aud", &["events", "verify", "--anchor", head.trim()]);
     assert!(verified.contains("chain intact"), "{verified}");
@@ -534,17 +550,33 @@ fn the_library_opens_postgres_from_the_same_string() {
         assert_eq!(v.verify(&g.secret).unwrap().unwrap().id, g.key.id);
     }
     v.flush().unwrap();
+    // Recorded: folded into `uses` or still pending (docs/USAGE.md).
     let uses: i64 = pg
         .db
         .client()
-        .query_one("SELECT uses FROM keys WHERE id = $1", &[&g.key.id])
+        .query_one(
+            "SELECT uses + (SELECT count(*) FROM usage) FROM keys WHERE id = $1",
+            &[&g.key.id],
+        )
         .unwrap()
         .get(0);
     assert_eq!(uses, 8);
-    assert_eq!(
-        pg.count("SELECT count(*) FROM events WHERE type = 'api-key.used'"),
-        8
-    );
+    pg.ok("admin", &["events", "head"]);
+    assert_eq!(pg.count("SELECT count(*) FROM usage"), 0, "folded");
+    let (uses, logged): (i64, i64) = {
+        let row = pg
+            .db
+            .client()
+            .query_one(
+                "SELECT (SELECT uses FROM keys WHERE id = $1), \
+                        (SELECT coalesce(sum((details::jsonb ->> 'uses')::bigint), 0)::bigint \
+                         FROM events WHERE type = 'api-key.used')",
+                &[&g.key.id],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!((uses, logged), (8, 8));
     assert!(
         pg.ok("admin", &["events", "verify"])
             .contains("chain intact")

@@ -46,6 +46,7 @@ impl Ctx {
     /// unknown one, recorded as a denial of that action).
     pub fn session(&self, action: Action) -> Result<(Tenant, Operator)> {
         let mut tenant = Tenant::open(&self.db_path()?)?;
+        tenant.on_note(|line| note!("{line}"));
         let op = tenant.operator(&self.operator_name(), action)?;
         Ok((tenant, op))
     }

@@ -135,8 +135,31 @@ pub struct KeyAgainstLog {
     pub generated: i64,
     /// How many `api-key.revoked` events name it.
     pub revocations: i64,
-    /// How many `api-key.used` events name it.
+    /// How many uses its `api-key.used` events record (the sum of their
+    /// `details.uses`, 1 for an event without it).
     pub used: i64,
+}
+
+/// Pending usage rows (not yet folded into keys and the log).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pending {
+    /// How many rows (for all keys: an upper bound, from the rows' sequence numbers).
+    pub rows: i64,
+    /// The oldest row's time.
+    pub oldest: Option<i64>,
+}
+
+/// One pending usage row exactly as stored, for `copy`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageRow {
+    /// Insertion order.
+    pub seq: i64,
+    /// The key used.
+    pub key_id: String,
+    /// Its owner at the time of the check (the key may be gone by the fold).
+    pub owner: String,
+    /// When (Unix seconds).
+    pub time: i64,
 }
 
 /// What verification needs to know about a key.
@@ -266,8 +289,11 @@ pub trait Tx {
     /// Active keys of identity `owner_uid` at `now` that count toward the key limit
     /// (not revoked, not expired, not replaced by rotation).
     fn count_active(&mut self, owner_uid: i64, now: i64) -> Result<u32>;
-    /// Records one successful verification: `uses + 1`, `last_used = now`.
-    fn record_use(&mut self, id: &str, now: i64) -> Result<()>;
+    /// Adds folded usage to keys: for each `(id, n, last)` (one per ID), `uses + n` and
+    /// `last_used` the later of itself and `last`; an ID without a key is skipped.
+    /// Backends that pay a round trip per statement do it set-based (PostgreSQL: one
+    /// `UPDATE … FROM unnest(…)`).
+    fn add_uses(&mut self, uses: &[(String, i64, i64)]) -> Result<()>;
     /// Sets a rotated key's successor, its (earlier) expiry and `updated`.
     fn set_replaced(&mut self, id: &str, successor: &str, expires: i64, now: i64) -> Result<()>;
     /// Renames a key (and sets `updated`).
@@ -302,6 +328,17 @@ pub trait Tx {
         Ok(())
     }
 
+    // --- pending usage (docs/USAGE.md) ---
+    /// Appends one pending usage row `(key_id, owner, time)` per entry. Inside
+    /// [`Backend::write_usage`] (or a write).
+    fn insert_usage(&mut self, uses: &[(&str, &str, i64)]) -> Result<()>;
+    /// What is pending: of key `key` only, or of every key.
+    fn pending_usage(&mut self, key: Option<&str>) -> Result<Pending>;
+    /// Takes (deletes and returns) the pending usage rows, of key `key` only or all,
+    /// in no particular order. Only inside [`Backend::write`], which holds the lock
+    /// that makes a fold the only one.
+    fn take_usage(&mut self, key: Option<&str>) -> Result<Vec<UsageRow>>;
+
     // --- events ---
     /// The newest event's ID and hash.
     fn head(&mut self) -> Result<Option<(i64, String)>>;
@@ -323,7 +360,8 @@ pub trait Tx {
     ) -> Result<()>;
     /// Streams every event, oldest first.
     fn events_in_order(&mut self, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()>;
-    /// Keys ranked by `api-key.used` events since `since` (then rejections, then ID).
+    /// Keys ranked by uses since `since` — the sum of `details.uses` of their
+    /// `api-key.used` events, 1 for an event without it — then by rejections, then ID.
     fn top(&mut self, since: i64, limit: u64) -> Result<Vec<TopRow>>;
     /// Streams every key by ID with its per-key event counts.
     fn keys_against_log(&mut self, each: &mut dyn FnMut(KeyAgainstLog) -> Result<()>)
@@ -334,6 +372,10 @@ pub trait Tx {
     fn each_user_row(&mut self, each: &mut dyn FnMut(UserRow) -> Result<()>) -> Result<()>;
     /// Streams every key row exactly as stored, by seq.
     fn each_key_row(&mut self, each: &mut dyn FnMut(KeyRow) -> Result<()>) -> Result<()>;
+    /// Streams every pending usage row, by seq.
+    fn each_usage_row(&mut self, each: &mut dyn FnMut(UsageRow) -> Result<()>) -> Result<()>;
+    /// Stores a pending usage row exactly.
+    fn put_usage_row(&mut self, row: &UsageRow) -> Result<()>;
     /// Stores a user row exactly (its uid kept; the uid sequence moves past it).
     fn put_user_row(&mut self, row: &UserRow) -> Result<()>;
     /// Stores a key row exactly (its seq kept; a `None` owner_uid stays `None`, whatever
@@ -355,9 +397,21 @@ pub trait Backend {
     /// Runs `f` in one write transaction that holds the tenant's write lock, committing
     /// only if `f` returns `Ok` (else rolling back).
     fn write(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
-    /// Like [`Backend::write`], for verification's usage records: may relax durability
-    /// (still atomic; a power loss may lose the newest records).
+    /// A transaction for verification's checks and its pending usage rows
+    /// ([`Tx::insert_usage`]); it must not append events or change anything else. May
+    /// relax durability (still atomic; a power loss may lose the newest rows). SQLite
+    /// takes the file's write lock (`BEGIN IMMEDIATE`); PostgreSQL does **not** take the
+    /// tenant write lock, so verifications on many hosts proceed side by side.
     fn write_usage(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+    /// Like [`Backend::write`] when the tenant write lock is free at once; else runs
+    /// nothing and returns `false` (for work anyone may do later, such as a fold).
+    fn write_if_free(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<bool> {
+        self.write(f).map(|()| true)
+    }
+    /// Whether this process may write the database (a file opened read-only may not).
+    fn writable(&self) -> bool {
+        true
+    }
     /// The database for messages: a file path, or `user@host:port/dbname` (never a
     /// password).
     fn describe(&self) -> String;

@@ -1157,3 +1157,23 @@ pub fn env_usize(name: &str, default: usize) -> usize {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
+
+/// Uses the log records for key `id`: the sum of `details.uses` over its
+/// `api-key.used` events (1 for an event without it; docs/USAGE.md).
+pub fn logged_uses(env: &Env, id: &str) -> i64 {
+    events_of(env, "api-key.used")
+        .into_iter()
+        .filter(|(_, key, _)| key.as_deref() == Some(id))
+        .map(|(_, _, d)| d["uses"].as_i64().unwrap_or(1))
+        .sum()
+}
+
+/// Pending (recorded, not yet folded) usage rows of key `id`.
+pub fn pending_uses(env: &Env, id: &str) -> i64 {
+    env.int("SELECT count(*) FROM usage WHERE key_id = ?1", &[&id])
+}
+
+/// Folds pending usage the way any reading command does (`events head` as `admin`).
+pub fn fold(env: &Env) {
+    env.ok("admin", &["events", "head"]);
+}

@@ -14,8 +14,8 @@ use super::Target;
 use crate::error::{Code, Failure, fail};
 use crate::model::{Event, Key, Operator, Role, Settings, Status, User};
 use crate::store::api::{
-    Backend, Credential, Filter, KeyAgainstLog, KeyRow, NewKey, OwnedKey, Query, SortField, TopRow,
-    Tx, UserRow,
+    Backend, Credential, Filter, KeyAgainstLog, KeyRow, NewKey, OwnedKey, Pending, Query,
+    SortField, TopRow, Tx, UsageRow, UserRow,
 };
 use crate::store::query::{Arg, KeyQuery, event_filter, like_literal};
 use anyhow::{Context, Result};
@@ -68,32 +68,39 @@ impl PgBackend {
         })
     }
 
-    /// Runs `f` in a write transaction holding the tenant write lock; `usage` relaxes
-    /// durability (`synchronous_commit = off`: atomic, but a server crash may lose the
-    /// newest usage records).
+    /// Runs `f` in a write transaction as `lock` says; returns `false` (having run
+    /// nothing) when [`Lock::IfFree`] found the lock taken.
     fn transact(
         &mut self,
-        usage: bool,
+        lock: Lock,
         f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         self.with_client(|client, stmts, target| {
-            let mut tx = super::begin_write(client)?;
-            if usage {
-                tx.batch_execute("SET LOCAL synchronous_commit = off")?;
-            }
+            let mut tx = match lock {
+                Lock::Wait => super::begin_write(client)?,
+                Lock::IfFree => match super::begin_write_if_free(client)? {
+                    Some(tx) => tx,
+                    None => return Ok(false),
+                },
+                Lock::Usage => {
+                    let mut tx = client.transaction()?;
+                    tx.batch_execute("SET LOCAL synchronous_commit = off")?;
+                    tx
+                }
+            };
             let mut t = PgTx::new(&mut tx, stmts);
             f(&mut t)?;
             t.flush()?;
-            super::commit(tx, target)
+            super::commit(tx, target).map(|()| true)
         })
     }
 
     /// Runs `body` on the connection and its prepared statements; a driver error
     /// becomes one plain line naming the database.
-    fn with_client(
+    fn with_client<T>(
         &mut self,
-        body: impl FnOnce(&mut Client, &mut HashMap<String, Statement>, &Target) -> Result<()>,
-    ) -> Result<()> {
+        body: impl FnOnce(&mut Client, &mut HashMap<String, Statement>, &Target) -> Result<T>,
+    ) -> Result<T> {
         let PgBackend {
             client,
             target,
@@ -101,6 +108,17 @@ impl PgBackend {
         } = self;
         body(client, stmts, target).map_err(|e| plain(e, target))
     }
+}
+
+/// How a write transaction takes the tenant write lock.
+#[derive(Clone, Copy)]
+enum Lock {
+    /// Waits for it (bounded by `lock_timeout`).
+    Wait,
+    /// Takes it only if it is free at once.
+    IfFree,
+    /// Does not take it: pending usage rows only.
+    Usage,
 }
 
 /// The target of `url` for a message, without its password.
@@ -154,11 +172,18 @@ impl Backend for PgBackend {
     }
 
     fn write(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        self.transact(false, f)
+        self.transact(Lock::Wait, f).map(drop)
     }
 
+    /// Without the tenant write lock, and with `synchronous_commit = off` (atomic, but
+    /// a server crash may lose the newest usage rows): pending usage rows contend on
+    /// nothing shared, so verifications on many hosts proceed side by side.
     fn write_usage(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        self.transact(true, f)
+        self.transact(Lock::Usage, f).map(drop)
+    }
+
+    fn write_if_free(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<bool> {
+        self.transact(Lock::IfFree, f)
     }
 
     fn describe(&self) -> String {
@@ -299,6 +324,21 @@ fn event_from(row: &Row) -> Result<Event> {
         hash: row.try_get(6).map_err(field("hash"))?,
     })
 }
+
+/// A pending usage row from `seq, key_id, owner, time`.
+fn usage_from(r: &Row) -> Result<UsageRow> {
+    Ok(UsageRow {
+        seq: r.try_get(0)?,
+        key_id: r.try_get(1)?,
+        owner: r.try_get(2)?,
+        time: r.try_get(3)?,
+    })
+}
+
+/// The uses an `api-key.used` event records: its `details.uses` (the last field, as
+/// keyctl writes it), 1 for an event from before usage was counted.
+const USES_OF_EVENT: &str =
+    "coalesce(substring(details from '\"uses\":([0-9]{1,18})\\}$')::bigint, 1)";
 
 /// The `WHERE` clause of `f` (without its limit), its parameters numbered from `$1`.
 fn filter_sql(f: &Filter) -> (String, Vec<Param>) {
@@ -699,12 +739,71 @@ impl Tx for PgTx<'_, '_> {
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
-    fn record_use(&mut self, id: &str, now: i64) -> Result<()> {
+    /// One `UPDATE … FROM unnest(…)` for the whole fold.
+    fn add_uses(&mut self, uses: &[(String, i64, i64)]) -> Result<()> {
+        let ids: Vec<&str> = uses.iter().map(|u| u.0.as_str()).collect();
+        let counts: Vec<i64> = uses.iter().map(|u| u.1).collect();
+        let lasts: Vec<i64> = uses.iter().map(|u| u.2).collect();
         self.execute(
-            "UPDATE keys SET uses = uses + 1, last_used = $2 WHERE id = $1",
-            &[&id, &now],
+            "UPDATE keys k SET uses = k.uses + u.n, last_used = greatest(k.last_used, u.t) \
+             FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(id, n, t) \
+             WHERE k.id = u.id",
+            &[&ids, &counts, &lasts],
         )?;
         Ok(())
+    }
+
+    /// One `INSERT … SELECT FROM unnest(…)` for the whole batch.
+    fn insert_usage(&mut self, uses: &[(&str, &str, i64)]) -> Result<()> {
+        if let [(id, owner, time)] = uses {
+            self.execute(
+                "INSERT INTO usage (key_id, owner, time) VALUES ($1, $2, $3)",
+                &[id, owner, time],
+            )?;
+            return Ok(());
+        }
+        let ids: Vec<&str> = uses.iter().map(|u| u.0).collect();
+        let owners: Vec<&str> = uses.iter().map(|u| u.1).collect();
+        let times: Vec<i64> = uses.iter().map(|u| u.2).collect();
+        self.execute(
+            "INSERT INTO usage (key_id, owner, time) \
+             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])",
+            &[&ids, &owners, &times],
+        )?;
+        Ok(())
+    }
+
+    /// Of all keys: from the identity's range (an upper bound: a rolled-back insert
+    /// leaves a gap), both ends read from the primary key.
+    fn pending_usage(&mut self, key: Option<&str>) -> Result<Pending> {
+        let row = match key {
+            Some(id) => self.query_one(
+                "SELECT count(*), min(time) FROM usage WHERE key_id = $1",
+                &[&id],
+            )?,
+            None => self.query_one(
+                "SELECT coalesce(max(seq) - min(seq) + 1, 0), \
+                        (SELECT time FROM usage ORDER BY seq LIMIT 1) FROM usage",
+                &[],
+            )?,
+        };
+        Ok(Pending {
+            rows: row.try_get(0)?,
+            oldest: row.try_get(1)?,
+        })
+    }
+
+    /// `DELETE … RETURNING`: exactly the rows committed before it (READ COMMITTED);
+    /// a verification committing meanwhile stays pending for the next fold.
+    fn take_usage(&mut self, key: Option<&str>) -> Result<Vec<UsageRow>> {
+        let rows = match key {
+            Some(id) => self.query(
+                "DELETE FROM usage WHERE key_id = $1 RETURNING seq, key_id, owner, time",
+                &[&id],
+            )?,
+            None => self.query("DELETE FROM usage RETURNING seq, key_id, owner, time", &[])?,
+        };
+        rows.iter().map(usage_from).collect()
     }
 
     fn set_replaced(&mut self, id: &str, successor: &str, expires: i64, now: i64) -> Result<()> {
@@ -845,9 +944,11 @@ impl Tx for PgTx<'_, '_> {
         self.flush()?;
         let mut out = Vec::new();
         self.stream(
+            &format!(
             "WITH counts AS ( \
                  SELECT key_id, \
-                        count(*) FILTER (WHERE type = 'api-key.used') AS uses, \
+                        coalesce(sum({USES_OF_EVENT}) FILTER (WHERE type = 'api-key.used'), 0)::bigint \
+                            AS uses, \
                         count(*) FILTER (WHERE type = 'api-key.rejected') AS rejected \
                  FROM events \
                  WHERE type IN ('api-key.used', 'api-key.rejected') AND time >= $1 \
@@ -856,7 +957,8 @@ impl Tx for PgTx<'_, '_> {
              SELECT c.key_id, k.name, k.owner, c.uses, c.rejected \
              FROM counts c LEFT JOIN keys k ON k.id = c.key_id \
              ORDER BY c.uses DESC, c.rejected DESC, c.key_id COLLATE \"C\" \
-             LIMIT $2",
+             LIMIT $2"
+            ),
             &[&since, &limit_param(limit)],
             &mut |r| {
                 out.push(TopRow {
@@ -882,15 +984,18 @@ impl Tx for PgTx<'_, '_> {
     ) -> Result<()> {
         self.flush()?;
         self.stream(
+            &format!(
             "SELECT k.id, k.revoked IS NOT NULL, k.uses, \
                     coalesce(c.generated, 0), coalesce(c.revocations, 0), coalesce(c.used, 0) \
              FROM keys k LEFT JOIN ( \
                  SELECT key_id, \
                         count(*) FILTER (WHERE type = 'api-key.generated') AS generated, \
                         count(*) FILTER (WHERE type = 'api-key.revoked') AS revocations, \
-                        count(*) FILTER (WHERE type = 'api-key.used') AS used \
+                        coalesce(sum({USES_OF_EVENT}) FILTER (WHERE type = 'api-key.used'), 0)::bigint \
+                            AS used \
                  FROM events WHERE key_id IS NOT NULL GROUP BY key_id) c ON c.key_id = k.id \
-             ORDER BY k.id COLLATE \"C\"",
+             ORDER BY k.id COLLATE \"C\""
+            ),
             &[],
             &mut |r| {
                 let id: String = r.try_get(0)?;
@@ -905,6 +1010,20 @@ impl Tx for PgTx<'_, '_> {
                 })
             },
         )
+    }
+
+    fn each_usage_row(&mut self, each: &mut dyn FnMut(UsageRow) -> Result<()>) -> Result<()> {
+        self.stream(
+            "SELECT seq, key_id, owner, time FROM usage ORDER BY seq",
+            &[],
+            &mut |r| each(usage_from(r)?),
+        )
+    }
+
+    /// Keeps the row's order, not its number (the identity gives a new one).
+    fn put_usage_row(&mut self, row: &UsageRow) -> Result<()> {
+        self.flush()?;
+        self.insert_usage(&[(&row.key_id, &row.owner, row.time)])
     }
 
     fn each_user_row(&mut self, each: &mut dyn FnMut(UserRow) -> Result<()>) -> Result<()> {

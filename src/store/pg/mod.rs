@@ -66,17 +66,41 @@ const LOCK_CLASS: i64 = super::sqlite::schema::APPLICATION_ID as i64;
 /// are read fresh. (REPEATABLE READ would take its snapshot at the lock statement,
 /// before the wait, and read stale rows.)
 pub fn begin_write(client: &mut Client) -> Result<Transaction<'_>> {
+    begin_locked(client, true)?
+        .ok_or_else(|| anyhow::anyhow!("the tenant write lock was not taken"))
+}
+
+/// Like [`begin_write`] when the tenant write lock is free at once
+/// (`pg_try_advisory_xact_lock`); `None` (nothing begun) when another holds it.
+pub fn begin_write_if_free(client: &mut Client) -> Result<Option<Transaction<'_>>> {
+    begin_locked(client, false)
+}
+
+fn begin_locked(client: &mut Client, wait: bool) -> Result<Option<Transaction<'_>>> {
     let mut tx = client.transaction()?;
     // The key: the current schema's oid, so tenants in other schemas of the same
     // database never wait for each other, under "KYCT" in the high 32 bits to keep it
     // apart from other applications' advisory locks.
-    let locked = tx.execute(
-        "SELECT pg_advisory_xact_lock(($1::bigint << 32) | n.oid::bigint) \
-         FROM pg_namespace n WHERE n.nspname = current_schema()",
-        &[&LOCK_CLASS],
-    );
-    match locked {
-        Ok(1) => Ok(tx),
+    let outcome = if wait {
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(($1::bigint << 32) | n.oid::bigint) \
+             FROM pg_namespace n WHERE n.nspname = current_schema()",
+            &[&LOCK_CLASS],
+        )
+        .map(|n| (n == 1).then_some(true))
+    } else {
+        tx.query(
+            "SELECT pg_try_advisory_xact_lock(($1::bigint << 32) | n.oid::bigint) \
+             FROM pg_namespace n WHERE n.nspname = current_schema()",
+            &[&LOCK_CLASS],
+        )
+        .map(|rows| match rows.as_slice() {
+            [row] => Some(row.get::<_, bool>(0)),
+            _ => None,
+        })
+    };
+    match outcome {
+        Ok(Some(got)) => Ok(got.then_some(tx)),
         Ok(_) => Err(fail(
             Code::Runtime,
             "the connection has no current schema (search_path names none that exists): \

@@ -139,7 +139,8 @@ pub fn top(conn: &Connection, since: i64, limit: u64) -> Result<Vec<TopRow>> {
     let mut stmt = conn.prepare_cached(
         "WITH counts AS ( \
              SELECT key_id, \
-                    sum(type = 'api-key.used') AS uses, \
+                    sum(CASE WHEN type = 'api-key.used' \
+                        THEN coalesce(CASE WHEN json_valid(details) THEN json_extract(details, '$.uses') END, 1) ELSE 0 END) AS uses, \
                     sum(type = 'api-key.rejected') AS rejected \
              FROM events \
              WHERE type IN ('api-key.used', 'api-key.rejected') AND time >= ?1 \
@@ -177,7 +178,8 @@ pub fn keys_against_log(
         "SELECT key_id, \
                 sum(type = 'api-key.generated'), \
                 sum(type = 'api-key.revoked'), \
-                sum(type = 'api-key.used') \
+                sum(CASE WHEN type = 'api-key.used' \
+                    THEN coalesce(CASE WHEN json_valid(details) THEN json_extract(details, '$.uses') END, 1) ELSE 0 END) \
          FROM events NOT INDEXED WHERE key_id IS NOT NULL \
          GROUP BY key_id ORDER BY key_id",
     )?;

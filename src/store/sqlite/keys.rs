@@ -179,13 +179,6 @@ pub fn count_active(conn: &Connection, owner_uid: i64, now: i64) -> Result<u32> 
         .query_row(params![owner_uid, now], |r| r.get(0))?)
 }
 
-/// Records one successful verification.
-pub fn record_use(conn: &Connection, id: &str, now: i64) -> Result<()> {
-    conn.prepare_cached("UPDATE keys SET uses = uses + 1, last_used = ?2 WHERE id = ?1")?
-        .execute(params![id, now])?;
-    Ok(())
-}
-
 /// Marks key `id` as replaced by `successor` and moves its expiry to `expires`.
 pub fn set_replaced(
     conn: &Connection,

@@ -5,10 +5,12 @@ mod events;
 mod keys;
 pub(crate) mod schema;
 mod settings;
+mod usage;
 mod users;
 
 use super::api::{
-    Backend, Credential, Filter, KeyAgainstLog, KeyRow, NewKey, Query, TopRow, Tx, UserRow,
+    Backend, Credential, Filter, KeyAgainstLog, KeyRow, NewKey, Pending, Query, TopRow, Tx,
+    UsageRow, UserRow,
 };
 use crate::error::{Code, fail};
 use crate::model::{Event, Key, Operator, Role, Settings, User};
@@ -426,6 +428,10 @@ impl Backend for SqliteDb {
         self.transact(f)
     }
 
+    fn writable(&self) -> bool {
+        !self.conn.is_readonly("main").unwrap_or(false)
+    }
+
     fn describe(&self) -> String {
         self.path.display().to_string()
     }
@@ -497,8 +503,23 @@ impl Tx for SqliteTx<'_> {
     fn count_active(&mut self, owner_uid: i64, now: i64) -> Result<u32> {
         keys::count_active(self.conn, owner_uid, now)
     }
-    fn record_use(&mut self, id: &str, now: i64) -> Result<()> {
-        keys::record_use(self.conn, id, now)
+    fn add_uses(&mut self, uses: &[(String, i64, i64)]) -> Result<()> {
+        usage::add_to_keys(self.conn, uses)
+    }
+    fn insert_usage(&mut self, uses: &[(&str, &str, i64)]) -> Result<()> {
+        usage::insert(self.conn, uses)
+    }
+    fn pending_usage(&mut self, key: Option<&str>) -> Result<Pending> {
+        usage::pending(self.conn, key)
+    }
+    fn take_usage(&mut self, key: Option<&str>) -> Result<Vec<UsageRow>> {
+        usage::take(self.conn, key)
+    }
+    fn each_usage_row(&mut self, each: &mut dyn FnMut(UsageRow) -> Result<()>) -> Result<()> {
+        usage::each_row(self.conn, each)
+    }
+    fn put_usage_row(&mut self, row: &UsageRow) -> Result<()> {
+        usage::put_row(self.conn, row)
     }
     fn set_replaced(&mut self, id: &str, successor: &str, expires: i64, now: i64) -> Result<()> {
         keys::set_replaced(self.conn, id, successor, expires, now)

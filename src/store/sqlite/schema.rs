@@ -162,8 +162,24 @@ BEGIN
 END;
 "#;
 
+/// Migration 4: pending usage (docs/USAGE.md). A successful verification appends one
+/// row here and nothing else; folds move the rows into `keys.uses`/`last_used` and
+/// `api-key.used` events (with a count) in one transaction and delete them. No index
+/// but the rowid: each append touches one page. Rows are never changed in place.
+const V4: &str = r#"
+CREATE TABLE usage (
+    seq    INTEGER PRIMARY KEY,
+    key_id TEXT NOT NULL,
+    owner  TEXT NOT NULL,
+    time   INTEGER NOT NULL
+);
+CREATE TRIGGER usage_no_update BEFORE UPDATE ON usage BEGIN
+    SELECT RAISE(ABORT, 'usage records cannot be changed');
+END;
+"#;
+
 /// Every migration, in order; `MIGRATIONS[i]` takes the schema from version i to i+1.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this binary writes and understands.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
