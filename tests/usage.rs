@@ -217,13 +217,19 @@ fn pending_per_key(env: &Env) -> HashMap<String, i64> {
         .collect()
 }
 
-/// On PostgreSQL, waits (at most 30 s) until no backend but the test's own is connected
-/// to the tenant's database: a SIGKILLed client's backend has noticed and finished (a
-/// COMMIT it received is then visible; anything else is rolled back).
+/// On PostgreSQL, ends the backends of SIGKILLed clients (which would otherwise run on
+/// until their statement ends and they notice: slow for a big fold) and waits, at most
+/// 30 s, until no backend but the test's own is connected to the tenant's database (a
+/// COMMIT one had received is then visible; anything else is rolled back).
 fn wait_alone(env: &Env) {
     if env.is_sqlite() {
         return;
     }
+    env.rows(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        &[],
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     while env.int(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
