@@ -661,6 +661,40 @@ backends! {
         events_verify(&env.db);
     }
 
+    fn events_verify_finds_uses_that_differ_from_the_folded_events(b) {
+        let env = Env::with_dev(b);
+        let (a, secret) = env.generate("dev", "a");
+        verify_ok(&env, &a, &secret);
+        verify_ok(&env, &a, &secret);
+        // Pending usage is not a disagreement (the check folds first, or counts it).
+        events_verify(&env.db);
+        assert_eq!(stored_uses(&env, &a).0, 2);
+        // A counter edited behind the log's back is.
+        env.exec("UPDATE keys SET uses = uses + 1 WHERE id = ?1", &[&a]);
+        let out = env.run("admin", &["events", "verify"]);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(said.contains(&a), "the key is not named: {said}");
+        // And so is an api-key.used event whose count was forged into the chain.
+        env.exec("UPDATE keys SET uses = uses - 1 WHERE id = ?1", &[&a]);
+        events_verify(&env.db);
+        let t = now();
+        append_events(
+            &env,
+            &[(
+                t,
+                "api-key.used".to_owned(),
+                "(verify)".to_owned(),
+                Some(a.clone()),
+                serde_json::json!({"owner": "dev", "uses": 5}),
+            )],
+        );
+        let out = env.run("admin", &["events", "verify"]);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(said.contains(&a), "the key is not named: {said}");
+    }
+
     // ---------------------------------------------------------------------------------
     // 4. A fold SIGKILLed at random moments
     // ---------------------------------------------------------------------------------
