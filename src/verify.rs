@@ -150,6 +150,12 @@ impl Tenant {
         let (decision, pending) = match parsed {
             Err(_) => (malformed(now), None),
             Ok(_) => self.write_usage(|tx| {
+                if look {
+                    // A process that verifies again and again touches keys all over a
+                    // large tenant, as a `Verifier` does: keep more of it in memory
+                    // (allocated only as pages are read; a one-shot reads a few).
+                    tx.prepare_bulk(usize::MAX)?;
+                }
                 let d = decide(tx, parsed, now)?;
                 let mut pending = None;
                 if let Ok(ok) = &d.verdict {

@@ -411,6 +411,7 @@ impl Backend for SqliteDb {
     fn write(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
         if self.relaxed_sync {
             self.conn.pragma_update(None, "synchronous", "FULL")?;
+            self.conn.pragma_update(None, "wal_autocheckpoint", 1_000)?;
             self.relaxed_sync = false;
         }
         self.transact(f)
@@ -420,9 +421,14 @@ impl Backend for SqliteDb {
     /// mode): still atomic and safe against a crash of the process, but a power loss may
     /// lose the newest commits. Used only by verification, whose writes are usage
     /// records; [`Backend::write`] restores full durability for every other change.
+    /// Checkpoints every 10,000 WAL pages instead of 1,000: each commit rewrites the
+    /// same last page of the pending-usage table, so a checkpoint copies a few pages
+    /// whatever the WAL's length, and fewer of them save their fsyncs.
     fn write_usage(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
         if !self.relaxed_sync {
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+            self.conn
+                .pragma_update(None, "wal_autocheckpoint", 10_000)?;
             self.relaxed_sync = true;
         }
         self.transact(f)
@@ -536,13 +542,15 @@ impl Tx for SqliteTx<'_> {
     fn delete_key(&mut self, id: &str) -> Result<()> {
         keys::delete(self.conn, id)
     }
-    /// Gives a bulk run over `items` keys a page cache that holds what it touches, so
-    /// that its one transaction writes each page once instead of spilling and re-reading
-    /// it (64 MiB; a 100,000-key revoke at 1M keys: 6.7 s → 4.4 s, 91 MB peak). Small runs
-    /// keep the default.
+    /// Gives a bulk run over `items` keys a page cache that holds what it touches (about
+    /// two pages per item: its key's row and an index leaf), so that its one transaction
+    /// writes each page once instead of spilling and re-reading it: 64 MiB to 512 MiB
+    /// (a 100,000-key revoke at 1M keys: 6.7 s → 4.4 s with 64 MiB; a fold of 262,144
+    /// uses: 8.6 s → 6.6 s with 512 MiB). Small runs keep the default.
     fn prepare_bulk(&mut self, items: usize) -> Result<()> {
         if items > 1_000 {
-            self.conn.pragma_update(None, "cache_size", -65_536)?;
+            let kib = items.saturating_mul(8).clamp(65_536, 524_288) as i64;
+            self.conn.pragma_update(None, "cache_size", -kib)?;
         }
         Ok(())
     }
