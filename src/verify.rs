@@ -3,7 +3,7 @@
 
 use crate::chain::Appender;
 use crate::model::{Status, event_type};
-use crate::store::Tx;
+use crate::store::{Credential, Tx};
 use crate::tenant::{Tenant, now};
 use crate::token::{self, Malformed, Parsed};
 use crate::usage::VERIFY_ACTOR;
@@ -69,43 +69,50 @@ struct Decision {
     time: i64,
 }
 
-/// Checks a parsed key against the tenant at `now`, in order: known, hash equal
-/// (constant time), active, API keys enabled, owner registered. Reads only.
+/// Checks a parsed key against the tenant at `now` (see [`judge`]), reading in `tx`.
 fn decide(tx: &mut dyn Tx, parsed: Result<Parsed, Malformed>, now: i64) -> Result<Decision> {
+    let Ok(parsed) = parsed else {
+        return Ok(malformed(now));
+    };
+    let cred = tx.credential(&parsed.id)?;
+    let enabled = tx.settings()?.enabled;
+    Ok(judge(parsed, cred, enabled, now))
+}
+
+/// The checks, in order, on what was read: known, hash equal (constant time), active,
+/// API keys enabled, owner registered.
+fn judge(parsed: Parsed, cred: Option<Credential>, enabled: bool, now: i64) -> Decision {
     let reject = |why: Rejection, key_id: Option<&str>| Decision {
         verdict: Err(why),
         key_id: key_id.map(str::to_owned),
         time: now,
     };
-    let Ok(parsed) = parsed else {
-        return Ok(malformed(now));
-    };
-    let Some(cred) = tx.credential(&parsed.id)? else {
-        return Ok(reject(Rejection::Unknown, None));
+    let Some(cred) = cred else {
+        return reject(Rejection::Unknown, None);
     };
     let id = Some(parsed.id.as_str());
     if !bool::from(cred.hash.as_slice().ct_eq(&parsed.hash[..])) {
-        return Ok(reject(Rejection::Unknown, id));
+        return reject(Rejection::Unknown, id);
     }
     match Status::derive(cred.revoked, cred.expires, now) {
-        Status::Revoked => return Ok(reject(Rejection::Revoked, id)),
-        Status::Expired => return Ok(reject(Rejection::Expired, id)),
+        Status::Revoked => return reject(Rejection::Revoked, id),
+        Status::Expired => return reject(Rejection::Expired, id),
         Status::Active => {}
     }
-    if !tx.settings()?.enabled {
-        return Ok(reject(Rejection::Disabled, id));
+    if !enabled {
+        return reject(Rejection::Disabled, id);
     }
     if !cred.owner_registered {
-        return Ok(reject(Rejection::OwnerRemoved, id));
+        return reject(Rejection::OwnerRemoved, id);
     }
-    Ok(Decision {
+    Decision {
         key_id: Some(parsed.id.clone()),
         verdict: Ok(Verified {
             id: parsed.id,
             owner: cred.owner,
         }),
         time: now,
-    })
+    }
 }
 
 /// The decision on a key that is not well-formed: no look at the tenant needed.
@@ -227,7 +234,11 @@ impl Verifier {
         let decision = match parsed {
             // A malformed key needs no look at the tenant.
             Err(_) => malformed(now),
-            Ok(_) => self.tenant.read(|tx| decide(tx, parsed, now))?,
+            Ok(parsed) => {
+                // One snapshot, in one round trip on PostgreSQL.
+                let (cred, settings) = self.tenant.db.check(&parsed.id)?;
+                judge(parsed, cred, settings.enabled, now)
+            }
         };
         let verdict = decision.verdict.clone();
         self.pending.push(decision);

@@ -403,6 +403,17 @@ pub trait Backend {
     /// takes the file's write lock (`BEGIN IMMEDIATE`); PostgreSQL does **not** take the
     /// tenant write lock, so verifications on many hosts proceed side by side.
     fn write_usage(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+    /// What a verification reads — the credential of key `id` and the settings — from
+    /// one consistent snapshot, in as few round trips as the backend can (PostgreSQL:
+    /// one statement outside any transaction, instead of four round trips).
+    fn check(&mut self, id: &str) -> Result<(Option<Credential>, Settings)> {
+        let mut out = None;
+        self.read(&mut |tx| {
+            out = Some((tx.credential(id)?, tx.settings()?));
+            Ok(())
+        })?;
+        out.ok_or_else(|| anyhow::anyhow!("the read did not run"))
+    }
     /// Like [`Backend::write`] when the tenant write lock is free at once; else runs
     /// nothing and returns `false` (for work anyone may do later, such as a fold).
     fn write_if_free(&mut self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<bool> {

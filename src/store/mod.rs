@@ -7,7 +7,9 @@ pub(crate) mod pg;
 mod query;
 mod sqlite;
 
-pub use api::{Backend, Filter, KeyAgainstLog, NewKey, Pending, Query, SortField, TopRow, Tx};
+pub use api::{
+    Backend, Credential, Filter, KeyAgainstLog, NewKey, Pending, Query, SortField, TopRow, Tx,
+};
 
 use anyhow::Result;
 use std::path::Path;

@@ -186,6 +186,40 @@ impl Backend for PgBackend {
         self.transact(Lock::IfFree, f)
     }
 
+    /// One statement, outside any transaction (a statement is its own snapshot): one
+    /// round trip instead of `BEGIN`, two `SELECT`s and `ROLLBACK`.
+    fn check(&mut self, id: &str) -> Result<(Option<Credential>, Settings)> {
+        const SQL: &str = "SELECT s.enabled, s.max_expiry, s.max_keys_per_user, \
+                k.hash, k.owner, k.expires, k.revoked, \
+                EXISTS (SELECT 1 FROM users u WHERE u.uid = k.owner_uid) \
+             FROM settings s LEFT JOIN keys k ON k.id = $1 WHERE s.id = 1";
+        self.with_client(|client, stmts, _| {
+            let stmt = match stmts.get(SQL) {
+                Some(stmt) => stmt.clone(),
+                None => {
+                    let stmt = client.prepare(SQL)?;
+                    stmts.insert(SQL.to_owned(), stmt.clone());
+                    stmt
+                }
+            };
+            let row = client
+                .query_one(&stmt, &[&id])
+                .context("reading settings")?;
+            let hash: Option<Vec<u8>> = row.try_get(3)?;
+            let cred = match hash {
+                None => None,
+                Some(hash) => Some(Credential {
+                    hash,
+                    owner: row.try_get(4)?,
+                    expires: row.try_get(5)?,
+                    revoked: row.try_get(6)?,
+                    owner_registered: row.try_get(7)?,
+                }),
+            };
+            Ok((cred, settings_from(&row)?))
+        })
+    }
+
     fn describe(&self) -> String {
         self.target.to_string()
     }
@@ -322,6 +356,19 @@ fn event_from(row: &Row) -> Result<Event> {
         key_id: row.try_get(4).map_err(field("key_id"))?,
         details: row.try_get(5).map_err(field("details"))?,
         hash: row.try_get(6).map_err(field("hash"))?,
+    })
+}
+
+/// Settings from a row starting `enabled, max_expiry, max_keys_per_user`.
+fn settings_from(row: &Row) -> Result<Settings> {
+    let max_expiry: i64 = row.try_get(1)?;
+    let max_keys: i32 = row.try_get(2)?;
+    Ok(Settings {
+        enabled: row.try_get(0)?,
+        max_expiry: crate::duration::Duration::from_secs(max_expiry)
+            .context("stored max-expiry is out of range")?,
+        max_keys_per_user: u32::try_from(max_keys)
+            .context("stored max-keys-per-user is out of range")?,
     })
 }
 
@@ -617,15 +664,7 @@ impl Tx for PgTx<'_, '_> {
                 &[],
             )
             .context("reading settings")?;
-        let max_expiry: i64 = row.try_get(1)?;
-        let max_keys: i32 = row.try_get(2)?;
-        Ok(Settings {
-            enabled: row.try_get(0)?,
-            max_expiry: crate::duration::Duration::from_secs(max_expiry)
-                .context("stored max-expiry is out of range")?,
-            max_keys_per_user: u32::try_from(max_keys)
-                .context("stored max-keys-per-user is out of range")?,
-        })
+        settings_from(&row)
     }
 
     fn put_settings(&mut self, s: &Settings) -> Result<()> {
