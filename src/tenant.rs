@@ -184,7 +184,7 @@ impl Tenant {
     /// uses recorded before a change reach the log before it (docs/USAGE.md).
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<T>) -> Result<T> {
         self.write_raw(|tx| {
-            crate::usage::fold(tx, None)?;
+            crate::usage::fold(tx, None, crate::usage::FoldCache::Small)?;
             f(tx)
         })
     }

@@ -38,15 +38,31 @@ pub const FOLD_AGE: i64 = 30;
 const CHECK_AFTER_USES: u32 = 256;
 const CHECK_EVERY: Duration = Duration::from_secs(1);
 
+/// How much page cache a fold may use (SQLite).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FoldCache {
+    /// As much as the fold touches, up to 512 MiB: a verifying process, which keeps a
+    /// large cache anyway (a fold of 262,144 uses: 8.6 s with 64 MiB, 6.6 s with it).
+    Large,
+    /// The connection's own (small) cache: a command that folds before it lists, whose
+    /// memory must stay flat (`keys list --format csv` on the 1M-key tenant after a
+    /// fold of 131,072 pending uses: 10.5 s, peak 51 MB; nothing pending: 8.6 MB).
+    Small,
+}
+
 /// Folds the pending usage of `key` (or of every key) into the keys and the log; returns
-/// how many uses it folded. Call inside a write that holds the tenant lock.
-pub(crate) fn fold(tx: &mut dyn Tx, key: Option<&str>) -> Result<u64> {
+/// how many uses it folded. Call inside a write that holds the tenant lock. The page
+/// cache grown for the fold is shrunk back after it.
+pub(crate) fn fold(tx: &mut dyn Tx, key: Option<&str>, cache: FoldCache) -> Result<u64> {
     let rows = tx.take_usage(key)?;
     if rows.is_empty() {
         return Ok(0);
     }
     let total = rows.len() as u64;
-    tx.prepare_bulk(rows.len())?;
+    let cache = tx.begin_bulk(match cache {
+        FoldCache::Large => rows.len(),
+        FoldCache::Small => 0, // below prepare_bulk's threshold: no change
+    })?;
     // One event per key and second, in time order; one counter update per key.
     let mut per_second: BTreeMap<(i64, &str), (i64, &str)> = BTreeMap::new();
     let mut per_key: HashMap<&str, (i64, i64)> = HashMap::new();
@@ -77,6 +93,7 @@ pub(crate) fn fold(tx: &mut dyn Tx, key: Option<&str>) -> Result<u64> {
             &json!({"owner": owner, "uses": n}),
         )?;
     }
+    tx.end_bulk(cache)?;
     Ok(total)
 }
 
@@ -137,7 +154,7 @@ impl Tenant {
         }
         // A fold that fails (a damaged log whose head cannot be chained to, a lost
         // lock) must not make the log unreadable: say so and show what is folded.
-        if let Err(e) = self.write_raw(|tx| fold(tx, key).map(drop)) {
+        if let Err(e) = self.write_raw(|tx| fold(tx, key, FoldCache::Small).map(drop)) {
             self.note(&format!(
                 "note: {} recorded use(s) could not be folded into `uses` and the log, \
                  so they are not shown: {e:#}",
@@ -152,7 +169,8 @@ impl Tenant {
     pub(crate) fn fold_if_due(&mut self, pending: Option<Pending>) -> Result<()> {
         match pending {
             Some(p) if due(p, crate::tenant::now()) => {
-                self.db.write_if_free(&mut |tx| fold(tx, None).map(drop))?;
+                self.db
+                    .write_if_free(&mut |tx| fold(tx, None, FoldCache::Large).map(drop))?;
                 Ok(())
             }
             _ => Ok(()),

@@ -327,6 +327,17 @@ pub trait Tx {
     fn prepare_bulk(&mut self, _items: usize) -> Result<()> {
         Ok(())
     }
+    /// Like [`Tx::prepare_bulk`] for a run after which the connection goes on (a fold
+    /// before a listing): returns what to pass to [`Tx::end_bulk`] afterwards, so that
+    /// a large page cache does not outlive the run (a `keys list` after it must stay
+    /// flat in memory).
+    fn begin_bulk(&mut self, items: usize) -> Result<Option<i64>> {
+        self.prepare_bulk(items).map(|()| None)
+    }
+    /// Undoes [`Tx::begin_bulk`] with what it returned.
+    fn end_bulk(&mut self, _before: Option<i64>) -> Result<()> {
+        Ok(())
+    }
 
     // --- pending usage (docs/USAGE.md) ---
     /// Appends one pending usage row `(key_id, owner, time)` per entry. Inside

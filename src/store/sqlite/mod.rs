@@ -555,6 +555,21 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn begin_bulk(&mut self, items: usize) -> Result<Option<i64>> {
+        let before: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.prepare_bulk(items)?;
+        Ok(Some(before))
+    }
+    fn end_bulk(&mut self, before: Option<i64>) -> Result<()> {
+        if let Some(size) = before {
+            // Also lets SQLite free the pages over the old size.
+            self.conn.pragma_update(None, "cache_size", size)?;
+        }
+        Ok(())
+    }
+
     fn head(&mut self) -> Result<Option<(i64, String)>> {
         events::head(self.conn)
     }
