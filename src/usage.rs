@@ -59,10 +59,10 @@ pub(crate) fn fold(tx: &mut dyn Tx, key: Option<&str>, cache: FoldCache) -> Resu
         return Ok(0);
     }
     let total = rows.len() as u64;
-    let cache = tx.begin_bulk(match cache {
-        FoldCache::Large => rows.len(),
-        FoldCache::Small => 0, // below prepare_bulk's threshold: no change
-    })?;
+    let cache = match cache {
+        FoldCache::Large => tx.begin_bulk(rows.len())?,
+        FoldCache::Small => None,
+    };
     // One event per key and second, in time order; one counter update per key.
     let mut per_second: BTreeMap<(i64, &str), (i64, &str)> = BTreeMap::new();
     let mut per_key: HashMap<&str, (i64, i64)> = HashMap::new();

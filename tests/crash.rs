@@ -19,7 +19,6 @@ use common::*;
 
 use rusqlite::{Connection, params};
 use std::io::Write;
-use std::os::fd::AsRawFd;
 use std::path::Path;
 use std::process::Stdio;
 use std::thread;
@@ -135,28 +134,6 @@ fn check(db: &Path, batch: usize) -> State {
     state
 }
 
-/// Whether process `pid` holds SQLite's WAL write lock on `db` now: the exclusive lock
-/// a writer holds on byte 120 of the `-shm` file from `BEGIN IMMEDIATE` until its commit
-/// or rollback is done (`WAL_WRITE_LOCK`, <https://sqlite.org/walformat.html> §2.3.1).
-/// `F_GETLK` only asks, it takes no lock, so probing does not disturb the writer; and
-/// this process holds no lock on the file that closing it could drop.
-fn holds_write_lock(db: &Path, pid: u32) -> bool {
-    const WAL_WRITE_LOCK: libc::off_t = 120;
-    let Ok(shm) = std::fs::File::open(sidecar(db, "-shm")) else {
-        return false;
-    };
-    // SAFETY: flock is plain old data; all-zero is a valid value.
-    let mut lock: libc::flock = unsafe { std::mem::zeroed() };
-    lock.l_type = libc::F_WRLCK as libc::c_short;
-    lock.l_whence = libc::SEEK_SET as libc::c_short;
-    lock.l_start = WAL_WRITE_LOCK;
-    lock.l_len = 1;
-    // SAFETY: a valid descriptor and a pointer to a live flock.
-    let asked = unsafe { libc::fcntl(shm.as_raw_fd(), libc::F_GETLK, &mut lock) };
-    assert_eq!(asked, 0, "F_GETLK on the -shm file");
-    lock.l_type != libc::F_UNLCK as libc::c_short && lock.l_pid == pid as libc::pid_t
-}
-
 fn copy_db(from: &Path, to: &Path) {
     for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(sidecar(to, suffix));
@@ -187,7 +164,7 @@ fn kill_once(
     copy_db(template, work);
     let (mut child, feeder) = spawn_revoke(work, input);
     wait(&mut child);
-    let locked = holds_write_lock(work, child.id());
+    let locked = holds_sqlite_write_lock(work, child.id());
     let _ = child.kill(); // SIGKILL; the process may have finished already
     let status = child.wait().unwrap();
     feeder.join().unwrap();
@@ -254,7 +231,7 @@ fn campaign(keys: usize, kills: usize, complete_every: usize) -> Figures {
         aimed += 1;
         let (inside, state) = kill_once(&env.db, &work, &input, keys, |child| {
             let pid = child.id();
-            while !holds_write_lock(&work, pid) && child.try_wait().unwrap().is_none() {
+            while !holds_sqlite_write_lock(&work, pid) && child.try_wait().unwrap().is_none() {
                 thread::sleep(Duration::from_micros(200));
             }
         });

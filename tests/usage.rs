@@ -259,21 +259,7 @@ fn holds_write_lock(env: &Env, pid: u32) -> bool {
             &[],
         ) > 0;
     }
-    use std::os::fd::AsRawFd;
-    const WAL_WRITE_LOCK: libc::off_t = 120;
-    let Ok(shm) = std::fs::File::open(sidecar(&env.db, "-shm")) else {
-        return false;
-    };
-    // SAFETY: flock is plain old data; all-zero is a valid value.
-    let mut lock: libc::flock = unsafe { std::mem::zeroed() };
-    lock.l_type = libc::F_WRLCK as libc::c_short;
-    lock.l_whence = libc::SEEK_SET as libc::c_short;
-    lock.l_start = WAL_WRITE_LOCK;
-    lock.l_len = 1;
-    // SAFETY: a valid descriptor and a pointer to a live flock.
-    let asked = unsafe { libc::fcntl(shm.as_raw_fd(), libc::F_GETLK, &mut lock) };
-    assert_eq!(asked, 0, "F_GETLK on the -shm file");
-    lock.l_type != libc::F_UNLCK as libc::c_short && lock.l_pid == pid as libc::pid_t
+    holds_sqlite_write_lock(&env.db, pid)
 }
 
 /// `PRAGMA integrity_check` is ok (SQLite; nothing to check on PostgreSQL).

@@ -1177,3 +1177,26 @@ pub fn pending_uses(env: &Env, id: &str) -> i64 {
 pub fn fold(env: &Env) {
     env.ok("admin", &["events", "head"]);
 }
+
+/// Whether process `pid` holds SQLite's WAL write lock on `db` now: the exclusive lock
+/// a writer holds on byte 120 of the `-shm` file from `BEGIN IMMEDIATE` until its commit
+/// or rollback is done (`WAL_WRITE_LOCK`, <https://sqlite.org/walformat.html> §2.3.1).
+/// `F_GETLK` only asks, it takes no lock, so probing does not disturb the writer; and
+/// this process holds no lock on the file that closing it could drop.
+pub fn holds_sqlite_write_lock(db: &Path, pid: u32) -> bool {
+    use std::os::fd::AsRawFd;
+    const WAL_WRITE_LOCK: libc::off_t = 120;
+    let Ok(shm) = std::fs::File::open(sidecar(db, "-shm")) else {
+        return false;
+    };
+    // SAFETY: flock is plain old data; all-zero is a valid value.
+    let mut lock: libc::flock = unsafe { std::mem::zeroed() };
+    lock.l_type = libc::F_WRLCK as libc::c_short;
+    lock.l_whence = libc::SEEK_SET as libc::c_short;
+    lock.l_start = WAL_WRITE_LOCK;
+    lock.l_len = 1;
+    // SAFETY: a valid descriptor and a pointer to a live flock.
+    let asked = unsafe { libc::fcntl(shm.as_raw_fd(), libc::F_GETLK, &mut lock) };
+    assert_eq!(asked, 0, "F_GETLK on the -shm file");
+    lock.l_type != libc::F_UNLCK as libc::c_short && lock.l_pid == pid as libc::pid_t
+}
